@@ -1,0 +1,6 @@
+/** Test-only entry: imports jest globals, so production code must not import it. */
+export {
+  describeEventStoreConformance,
+  type AppenderProcessOptions,
+  type EventStoreHarness,
+} from './event-store.conformance';

@@ -1,0 +1,4 @@
+export * from './event-store.port';
+export * from './event-store.errors';
+export { CatchUpSubscription, type CatchUpSubscriptionOptions, type CommitSignal } from './catch-up-subscription';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
