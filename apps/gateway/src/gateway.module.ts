@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CaseStateCache } from './submit-message/case-state-cache';
+import { SubmitMessageController } from './submit-message/submit-message.controller';
+import { SubmitMessageService } from './submit-message/submit-message.service';
+
+/** Bureau-facing ingest: authenticated CMF/1 messages validated, decided and appended to their case. */
+@Module({
+  controllers: [SubmitMessageController],
+  providers: [SubmitMessageService, CaseStateCache],
+})
+export class GatewayModule {}

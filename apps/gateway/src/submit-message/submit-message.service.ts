@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { validateCmfMessage } from '@cmx/contracts';
+import { assertSenderIsCaller, caseStreamName, decide, evolve, MessageIdReused } from '@cmx/case-domain';
+import { InvalidMessage } from '@cmx/errors';
+import { EVENT_STORE, EventStore, JsonObject, StoredEvent } from '@cmx/event-store';
+import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
+import { CLOCK, Clock } from '@cmx/platform';
+import { CaseStateCache } from './case-state-cache';
+import { contentHash } from './content-hash';
+import { KeyedSerializer } from './keyed-serializer';
+import { Receipt, receiptOf } from './receipt';
+
+export interface SubmitOutcome {
+  readonly receipt: Receipt;
+  /** false for an idempotent repeat of an already stored message. */
+  readonly firstReceipt: boolean;
+}
+
+/** Another process may append to the same case between our read and our append; each conflict re-reads and decides again. */
+const MAX_DECIDE_ATTEMPTS = 5;
+
+@Injectable()
+export class SubmitMessageService {
+  private readonly perCase = new KeyedSerializer();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly caseStates: CaseStateCache,
+  ) {}
+
+  async submit(input: unknown, caller: string): Promise<SubmitOutcome> {
+    const receivedAt = this.clock.now();
+    const validation = validateCmfMessage(input, { now: receivedAt });
+    if (!validation.ok) throw new InvalidMessage(validation.violations);
+    const { message } = validation;
+    assertSenderIsCaller(message, caller);
+
+    const messageId = message.header.messageId.toLowerCase();
+    const hash = contentHash(message);
+    const { caseId } = message.header;
+    return this.perCase.run(caseId, async () => {
+      const earlier = await this.store.findEvent(messageId);
+      if (earlier) return this.repeatOf(earlier, hash);
+      for (let attempt = 1; ; attempt++) {
+        const state = await this.caseStates.load(caseId);
+        const events = decide({ message, caller, receivedAt, contentHash: hash, directory: this.directory }, state);
+        const result = await this.store.append(
+          caseStreamName(caseId),
+          events.map((event) => ({
+            id: messageId,
+            type: event.type,
+            data: event.data as unknown as JsonObject,
+            metadata: event.metadata as unknown as JsonObject,
+          })),
+          state.version,
+        );
+        switch (result.outcome) {
+          case 'appended':
+            this.caseStates.remember(caseId, events.reduce(evolve, state));
+            return { receipt: receiptOf(result.events[0]), firstReceipt: true };
+          case 'duplicate':
+            return this.repeatOf(result.existing, hash);
+          case 'version_conflict':
+            this.caseStates.forget(caseId);
+            if (attempt >= MAX_DECIDE_ATTEMPTS) throw new Error(`case ${caseId}: still conflicting after ${attempt} attempts`);
+        }
+      }
+    });
+  }
+
+  private repeatOf(earlier: StoredEvent, hash: string): SubmitOutcome {
+    const earlierHash = (earlier.metadata as { contentHash?: string }).contentHash;
+    if (earlierHash !== hash) throw new MessageIdReused(earlier.id);
+    return { receipt: receiptOf(earlier), firstReceipt: false };
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The embedded exchange plus one bench-only route, POST /bench/bare: the same
+ * Fastify + Nest stack, JSON parsing and API-key guard, but no validation,
+ * no decision and no store. Its throughput is the framework's ceiling.
+ */
+import 'reflect-metadata';
+import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { CallerParty, createHttpApp, loadConfig } from '@cmx/platform';
+import { ExchangeModule } from '../apps/exchange/src/exchange.module';
+
+@Controller('bench')
+class BareRouteController {
+  @Post('bare')
+  @HttpCode(201)
+  bare(@Body() body: { header?: { messageId?: string } }, @CallerParty() party: string) {
+    return { messageId: body?.header?.messageId, party };
+  }
+}
+
+@Module({ controllers: [BareRouteController] })
+class BareRouteModule {}
+
+async function main() {
+  const config = loadConfig();
+  const app = await createHttpApp({
+    module: class BenchServerModule {},
+    imports: [ExchangeModule.forRoot(config), BareRouteModule],
+  });
+  app.useLogger(['error', 'warn']);
+  await app.listen(config.port, config.host);
+  process.stdout.write(`listening ${config.port}\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

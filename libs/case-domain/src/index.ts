@@ -1,0 +1,6 @@
+export * from './case-errors';
+export * from './case-events';
+export * from './case-state';
+export * from './decide';
+export * from './exchange-directory';
+export * from './resolve-distribution';

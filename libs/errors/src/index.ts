@@ -1,0 +1,2 @@
+export * from './exchange-error';
+export * from './request-errors';

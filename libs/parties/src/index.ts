@@ -1,0 +1,2 @@
+export * from './parties-file';
+export * from './party-directory';

@@ -1,0 +1,55 @@
+import { hashApiKey, PartiesFileInvalid, PartyDirectory } from './party-directory';
+
+const file = {
+  parties: [
+    { code: 'NCB-IT', kind: 'bureau', apiKeys: [hashApiKey('key-it-1'), hashApiKey('key-it-2')] },
+    { code: 'EUROPOL', kind: 'agency', apiKeys: [hashApiKey('key-europol')] },
+    { code: 'FRONTEX', kind: 'agency', apiKeys: [] },
+  ],
+  operations: [{ id: 'OP-HYDRA-2026', members: ['NCB-IT', 'EUROPOL'] }],
+  taskForces: [{ id: 'OTF-CENTRAL-MED', members: ['FRONTEX', 'NCB-IT'] }],
+  admins: ['EUROPOL'],
+};
+
+describe('PartyDirectory', () => {
+  const directory = PartyDirectory.fromJson(file);
+
+  it('authenticates each of a party’s keys and nothing else', () => {
+    expect(directory.authenticate('key-it-1')).toBe('NCB-IT');
+    expect(directory.authenticate('key-it-2')).toBe('NCB-IT');
+    expect(directory.authenticate('key-europol')).toBe('EUROPOL');
+    expect(directory.authenticate('key-it-3')).toBeUndefined();
+    expect(directory.authenticate('')).toBeUndefined();
+    expect(directory.authenticate(hashApiKey('key-it-1'))).toBeUndefined();
+  });
+
+  it('knows parties, operations and task forces with sorted members', () => {
+    expect(directory.allPartyCodes()).toEqual(['EUROPOL', 'FRONTEX', 'NCB-IT']);
+    expect(directory.hasParty('NCB-IT')).toBe(true);
+    expect(directory.hasParty('NCB-GR')).toBe(false);
+    expect(directory.operationMembers('OP-HYDRA-2026')).toEqual(['EUROPOL', 'NCB-IT']);
+    expect(directory.taskForceMembers('OTF-CENTRAL-MED')).toEqual(['FRONTEX', 'NCB-IT']);
+    expect(directory.operationMembers('OP-OTHER')).toBeUndefined();
+    expect([...directory.admins]).toEqual(['EUROPOL']);
+  });
+
+  it.each([
+    ['a clear-text key', { ...file, parties: [{ code: 'NCB-IT', kind: 'bureau', apiKeys: ['secret'] }] }, /apiKeys\[0\]/],
+    ['an invalid party code', { ...file, parties: [{ code: 'NCB-ZZ', kind: 'bureau', apiKeys: [] }] }, /parties\[0\]\.code/],
+    ['a wrong kind', { ...file, parties: [{ code: 'EUROPOL', kind: 'bureau', apiKeys: [] }] }, /kind must be agency/],
+    ['an unknown member', { ...file, operations: [{ id: 'OP-X', members: ['NCB-GR'] }] }, /operations\[0\]\.members\[0\]/],
+    ['a bad operation id', { ...file, operations: [{ id: 'HYDRA', members: [] }] }, /operations\[0\]\.id/],
+    ['an unknown admin', { ...file, admins: ['IOM'] }, /admins\[0\]/],
+    ['an unknown field', { ...file, owners: [] }, /unknown field owners/],
+    ['a key shared by two parties', { ...file, parties: [file.parties[0], { code: 'IOM', kind: 'agency', apiKeys: [hashApiKey('key-it-1')] }] }, /used by another key/],
+  ])('refuses a parties file with %s', (_name, input, problem) => {
+    expect(() => PartyDirectory.fromJson(input)).toThrow(PartiesFileInvalid);
+    expect(() => PartyDirectory.fromJson(input)).toThrow(problem);
+  });
+
+  it('loads the shipped demo file', () => {
+    const demo = PartyDirectory.fromFile(`${__dirname}/../../../config/demo-parties.json`);
+    expect(demo.authenticate('demo-ncb-it')).toBe('NCB-IT');
+    expect(demo.operationMembers('OP-HYDRA-2026')).toContain('EUROPOL');
+  });
+});

@@ -1,0 +1,87 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ExchangeDirectory } from '@cmx/case-domain';
+import { PartiesFile, partiesFileProblems } from './parties-file';
+
+export const PARTY_DIRECTORY = Symbol('PARTY_DIRECTORY');
+
+interface KeyHash {
+  readonly party: string;
+  readonly digest: Buffer;
+}
+
+export class PartiesFileInvalid extends Error {
+  constructor(source: string, problems: readonly string[]) {
+    super(`${source}: ${problems.join('; ')}`);
+  }
+}
+
+export class PartyDirectory implements ExchangeDirectory {
+  private readonly partyCodes: readonly string[];
+  private readonly partyCodeSet: ReadonlySet<string>;
+  private readonly keyHashes: readonly KeyHash[];
+  private readonly operations: ReadonlyMap<string, readonly string[]>;
+  private readonly taskForces: ReadonlyMap<string, readonly string[]>;
+  readonly admins: ReadonlySet<string>;
+
+  private constructor(file: PartiesFile) {
+    this.partyCodes = file.parties.map((party) => party.code).sort();
+    this.partyCodeSet = new Set(this.partyCodes);
+    this.keyHashes = file.parties.flatMap((party) =>
+      party.apiKeys.map((hash) => ({ party: party.code, digest: Buffer.from(hash.slice('sha256:'.length), 'hex') })),
+    );
+    this.operations = new Map(file.operations.map((group) => [group.id, [...group.members].sort()]));
+    this.taskForces = new Map(file.taskForces.map((group) => [group.id, [...group.members].sort()]));
+    this.admins = new Set(file.admins);
+  }
+
+  static fromFile(path: string): PartyDirectory {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new PartiesFileInvalid(path, [(error as Error).message]);
+    }
+    return PartyDirectory.fromJson(parsed, path);
+  }
+
+  static fromJson(input: unknown, source = 'parties'): PartyDirectory {
+    const problems = partiesFileProblems(input);
+    if (problems.length > 0) throw new PartiesFileInvalid(source, problems);
+    const file = input as Partial<PartiesFile>;
+    return new PartyDirectory({
+      parties: file.parties ?? [],
+      operations: file.operations ?? [],
+      taskForces: file.taskForces ?? [],
+      admins: file.admins ?? [],
+    });
+  }
+
+  /** The party owning this API key. Compares against every stored hash, in constant time each, without stopping early. */
+  authenticate(apiKey: string): string | undefined {
+    const presented = createHash('sha256').update(apiKey, 'utf8').digest();
+    let owner: string | undefined;
+    for (const { party, digest } of this.keyHashes) {
+      if (timingSafeEqual(presented, digest) && owner === undefined) owner = party;
+    }
+    return owner;
+  }
+
+  hasParty(code: string): boolean {
+    return this.partyCodeSet.has(code);
+  }
+
+  allPartyCodes(): readonly string[] {
+    return this.partyCodes;
+  }
+
+  operationMembers(operationId: string): readonly string[] | undefined {
+    return this.operations.get(operationId);
+  }
+
+  taskForceMembers(taskForceId: string): readonly string[] | undefined {
+    return this.taskForces.get(taskForceId);
+  }
+}
+
+export const hashApiKey = (apiKey: string): string => `sha256:${createHash('sha256').update(apiKey, 'utf8').digest('hex')}`;

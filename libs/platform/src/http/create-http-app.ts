@@ -1,0 +1,32 @@
+import type { DynamicModule, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { MAX_MESSAGE_BYTES } from '@cmx/contracts';
+import { InvalidJson } from '@cmx/errors';
+
+/**
+ * A Nest application on Fastify with the exchange's body limit and JSON parser:
+ * plain JSON.parse keeps a `__proto__` key as an own key, for the CMF/1
+ * validator to refuse as an unknown field.
+ */
+export async function createHttpApp(
+  rootModule: Type<unknown> | DynamicModule,
+  logger: LogLevel[] | false = ['error', 'warn', 'log'],
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: MAX_MESSAGE_BYTES, logger: false, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    bodyParser: false,
+    logger,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_MESSAGE_BYTES }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (error) {
+      done(new InvalidJson((error as Error).message), undefined);
+    }
+  });
+  app.enableShutdownHooks();
+  return app;
+}

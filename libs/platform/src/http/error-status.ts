@@ -1,0 +1,22 @@
+/** The one place where a refusal's stable code becomes an HTTP status. */
+export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<string, number>> = {
+  invalid_json: 400,
+  invalid_message: 400,
+  invalid_query: 400,
+  unknown_reference: 400,
+  unknown_person_ref: 400,
+  distribution_resolves_to_nobody: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  sender_not_authenticated_party: 403,
+  not_entitled_to_case: 403,
+  case_not_found: 404,
+  route_not_found: 404,
+  case_already_exists: 409,
+  case_closed: 409,
+  case_version_mismatch: 409,
+  message_id_reused: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+};

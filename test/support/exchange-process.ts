@@ -1,0 +1,49 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+
+export const EXCHANGE_MAIN = join(__dirname, '../../dist/apps/exchange/src/main.js');
+
+export interface ExchangeProcess {
+  readonly baseUrl: string;
+  readonly child: ChildProcess;
+  output(): string;
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the built all-in-one exchange (`npm run build` first) and waits until /health answers 200. */
+export async function startExchangeProcess(env: Record<string, string>): Promise<ExchangeProcess> {
+  if (!existsSync(EXCHANGE_MAIN)) throw new Error(`${EXCHANGE_MAIN} is missing: run npm run build first`);
+  const port = await freePort();
+  const child = spawn(process.execPath, [EXCHANGE_MAIN], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exchange exited with ${child.exitCode}:\n${output}`);
+    try {
+      if ((await fetch(`${baseUrl}/health`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`exchange did not become healthy within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    await exited;
+  };
+  return { baseUrl, child, output: () => output, kill9: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+}

@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpApp, loadConfig } from '@cmx/platform';
+import { ExchangeModule } from '../../apps/exchange/src/exchange.module';
+
+export interface InProcessExchange {
+  readonly baseUrl: string;
+  readonly app: NestFastifyApplication;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The all-in-one exchange on SQLite in a fresh temporary data directory, listening on a free loopback port. */
+export async function startInProcessExchange(env: Record<string, string> = {}): Promise<InProcessExchange> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cmx-e2e-'));
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ...env });
+  const app = await createHttpApp(ExchangeModule.forRoot(config), ['error']);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    app,
+    dataDir,
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { CmfHeader, MessageType } from '@cmx/contracts';
+import { exampleHeader, exampleMessage } from '@cmx/contracts/testing';
+
+export interface MessageOptions {
+  readonly caseId: string;
+  readonly sender?: string;
+  readonly messageId?: string;
+  readonly header?: Partial<Omit<CmfHeader, 'type'>>;
+  readonly body?: object;
+}
+
+/** A valid message of `type` sent now, with a fresh messageId and no expectedCaseVersion unless given. */
+export function messageOf(type: MessageType, options: MessageOptions) {
+  const { expectedCaseVersion: _, ...header } = exampleHeader(type, {
+    caseId: options.caseId,
+    sender: options.sender ?? 'NCB-IT',
+    messageId: options.messageId ?? randomUUID(),
+    sentAt: new Date().toISOString(),
+    ...options.header,
+  });
+  const withVersion = options.header?.expectedCaseVersion === undefined ? header : { ...header, expectedCaseVersion: options.header.expectedCaseVersion };
+  return { header: withVersion, body: options.body ?? exampleMessage(type).body };
+}
+
+let caseCounter = 0;
+/** A case id no other test uses. */
+export function newCaseId(country = 'IT'): string {
+  caseCounter += 1;
+  return `${country}-2026-${String(process.pid % 100000).padStart(5, '0')}${String(caseCounter).padStart(5, '0')}`;
+}
