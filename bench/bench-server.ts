@@ -28,6 +28,7 @@ async function main() {
   });
   app.useLogger(['error', 'warn']);
   await app.listen(config.port, config.host);
+  process.once('SIGUSR2', () => process.exit(0));
   process.stdout.write(`listening ${config.port}\n`);
 }
 

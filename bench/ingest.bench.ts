@@ -77,7 +77,7 @@ async function rawAppends(seconds: number, concurrency: number): Promise<LoadRes
       const started = performance.now();
       await store.append(
         `case-${caseId}`,
-        [{ id: message.header.messageId, type: 'CaseOpened', data: { message, receivedAt: new Date().toISOString(), entitledParties: ['EUROPOL', 'NCB-IT'] }, metadata: { messageId: message.header.messageId, caseId, sender: 'NCB-IT', contentHash: 'x' } }],
+        [{ id: message.header.messageId, type: 'CaseOpened', data: { message, receivedAt: new Date().toISOString(), entitledParties: ['EUROPOL', 'NCB-IT'] }, metadata: { messageId: message.header.messageId, caseId, sender: 'NCB-IT' } }],
         0,
       );
       latencies.push(performance.now() - started);

@@ -26,8 +26,6 @@ export interface CaseMessageMetadata {
   readonly messageId: string;
   readonly caseId: string;
   readonly sender: string;
-  /** sha256 of the message's canonical JSON: tells an idempotent repeat from a reused messageId. */
-  readonly contentHash: string;
 }
 
 /** One accepted CMF/1 message. The event's id is the message id. */

@@ -54,14 +54,14 @@ function given(...history: CaseEvent[]) {
   return {
     state,
     when: (submitted: CmfMessage, caller = submitted.header.sender) => {
-      const run = () => decide({ message: submitted, caller, receivedAt, contentHash: 'hash', directory }, state);
+      const run = () => decide({ message: submitted, caller, receivedAt, directory }, state);
       return { then: run, thenFails: (error: new (...args: never[]) => Error) => expect(run).toThrow(error) };
     },
   };
 }
 
 const accepted = (submitted: CmfMessage, state: CaseState = initialCaseState): CaseEvent =>
-  decide({ message: submitted, caller: submitted.header.sender, receivedAt, contentHash: 'hash', directory }, state)[0];
+  decide({ message: submitted, caller: submitted.header.sender, receivedAt, directory }, state)[0];
 
 describe('decide: the life of a case', () => {
   it('opens a case: one CaseOpened with the entitlement resolved and stored', () => {
@@ -69,7 +69,7 @@ describe('decide: the life of a case', () => {
     expect(event.type).toBe('CaseOpened');
     expect(event.data.entitledParties).toEqual(['EUROPOL', 'NCB-IT']);
     expect(event.data.receivedAt).toBe('2026-03-14T09:30:00.000Z');
-    expect(event.metadata).toMatchObject({ caseId: CASE_ID, sender: 'NCB-IT', contentHash: 'hash' });
+    expect(event.metadata).toEqual({ messageId: event.metadata.messageId, caseId: CASE_ID, sender: 'NCB-IT' });
   });
 
   it.each([

@@ -21,7 +21,6 @@ export interface SubmitCaseMessage {
   /** The authenticated party. */
   readonly caller: string;
   readonly receivedAt: Date;
-  readonly contentHash: string;
   readonly directory: ExchangeDirectory;
 }
 
@@ -58,7 +57,6 @@ export function decide(command: SubmitCaseMessage, state: CaseState): CaseEvent[
         messageId: header.messageId.toLowerCase(),
         caseId: header.caseId,
         sender: caller,
-        contentHash: command.contentHash,
       },
     },
   ];

@@ -4,3 +4,4 @@ export * from './config/exchange-config';
 export * from './http/create-http-app';
 export * from './http/error-body';
 export * from './platform.module';
+export * from './bootstrap-service';

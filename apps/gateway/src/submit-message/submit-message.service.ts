@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { validateCmfMessage } from '@cmx/contracts';
-import { assertSenderIsCaller, caseStreamName, decide, evolve, MessageIdReused } from '@cmx/case-domain';
+import { CmfMessage, validateCmfMessage } from '@cmx/contracts';
+import { assertSenderIsCaller, CaseMessageData, caseStreamName, decide, evolve, MessageIdReused } from '@cmx/case-domain';
 import { InvalidMessage } from '@cmx/errors';
 import { EVENT_STORE, EventStore, JsonObject, StoredEvent } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { CLOCK, Clock } from '@cmx/platform';
 import { CaseStateCache } from './case-state-cache';
-import { contentHash } from './content-hash';
 import { KeyedSerializer } from './keyed-serializer';
 import { Receipt, receiptOf } from './receipt';
+import { sameContent } from './same-content';
 
 export interface SubmitOutcome {
   readonly receipt: Receipt;
@@ -38,14 +38,13 @@ export class SubmitMessageService {
     assertSenderIsCaller(message, caller);
 
     const messageId = message.header.messageId.toLowerCase();
-    const hash = contentHash(message);
     const { caseId } = message.header;
     return this.perCase.run(caseId, async () => {
       const earlier = await this.store.findEvent(messageId);
-      if (earlier) return this.repeatOf(earlier, hash);
+      if (earlier) return this.repeatOf(earlier, message);
       for (let attempt = 1; ; attempt++) {
         const state = await this.caseStates.load(caseId);
-        const events = decide({ message, caller, receivedAt, contentHash: hash, directory: this.directory }, state);
+        const events = decide({ message, caller, receivedAt, directory: this.directory }, state);
         const result = await this.store.append(
           caseStreamName(caseId),
           events.map((event) => ({
@@ -61,7 +60,7 @@ export class SubmitMessageService {
             this.caseStates.remember(caseId, events.reduce(evolve, state));
             return { receipt: receiptOf(result.events[0]), firstReceipt: true };
           case 'duplicate':
-            return this.repeatOf(result.existing, hash);
+            return this.repeatOf(result.existing, message);
           case 'version_conflict':
             this.caseStates.forget(caseId);
             if (attempt >= MAX_DECIDE_ATTEMPTS) throw new Error(`case ${caseId}: still conflicting after ${attempt} attempts`);
@@ -70,9 +69,8 @@ export class SubmitMessageService {
     });
   }
 
-  private repeatOf(earlier: StoredEvent, hash: string): SubmitOutcome {
-    const earlierHash = (earlier.metadata as { contentHash?: string }).contentHash;
-    if (earlierHash !== hash) throw new MessageIdReused(earlier.id);
+  private repeatOf(earlier: StoredEvent, message: CmfMessage): SubmitOutcome {
+    if (!sameContent((earlier.data as unknown as CaseMessageData).message, message)) throw new MessageIdReused(earlier.id);
     return { receipt: receiptOf(earlier), firstReceipt: false };
   }
 }

@@ -145,7 +145,7 @@ export function realisticCaseOpened(caseId: string, messageId: string, sender: s
       sender,
       caseId,
       sentAt: now.toISOString(),
-      distribution: { scope: 'recipients', recipients: ['NCB-GR', 'NCB-MT', 'EUROPOL', 'FRONTEX'] },
+      distribution: { scope: 'recipients', recipients: ['NCB-GR', 'EUROPOL', 'FRONTEX'] },
     },
     body: {
       title: 'Smuggling network operating from Zuwara and Sabratha',

@@ -43,8 +43,7 @@ interface EventRow {
 }
 
 interface SerializedEvent {
-  readonly id: string;
-  readonly type: string;
+  readonly event: NewEvent;
   readonly data: string;
   readonly metadata: string;
 }
@@ -255,9 +254,9 @@ export class SqliteEventStore implements EventStore {
   /** Runs inside the batch transaction, so it sees the appends before it in the same batch. */
   private applyAppend(pending: PendingAppend, recordedAt: string): AppendOutcome {
     const { streamName, events, expectedVersion } = pending;
-    const existing = this.statements.findEvent.get(events[0].id) as EventRow | undefined;
+    const existing = this.statements.findEvent.get(events[0].event.id) as EventRow | undefined;
     if (existing) return { result: { outcome: 'duplicate', existing: toStoredEvent(existing) } };
-    for (const event of events.slice(1)) {
+    for (const { event } of events.slice(1)) {
       if (this.statements.eventIdExists.get(event.id) !== undefined) {
         return { error: new EventIdCollisionError(streamName, event.id) };
       }
@@ -266,22 +265,22 @@ export class SqliteEventStore implements EventStore {
     if (expectedVersion !== 'any' && expectedVersion !== actualVersion) {
       return { result: { outcome: 'version_conflict', actualVersion } };
     }
-    const stored = events.map((event, index): StoredEvent => {
+    const stored = events.map(({ event, data, metadata }, index): StoredEvent => {
       const streamVersion = actualVersion + index + 1;
       const { lastInsertRowid } = this.statements.insertEvent.run(
         streamName,
         streamVersion,
         event.id,
         event.type,
-        event.data,
-        event.metadata,
+        data,
+        metadata,
         recordedAt,
       );
       return {
         id: event.id,
         type: event.type,
-        data: JSON.parse(event.data) as JsonObject,
-        metadata: JSON.parse(event.metadata) as JsonObject,
+        data: event.data,
+        metadata: event.metadata,
         streamName,
         streamVersion,
         position: lastInsertRowid.toString(),
@@ -361,8 +360,7 @@ function validateAppend(
     if (ids.has(event.id)) throw new EventIdCollisionError(streamName, event.id);
     ids.add(event.id);
     return {
-      id: event.id,
-      type: event.type,
+      event,
       data: serializeObject(event.data, `event ${event.id} data`),
       metadata: serializeObject(event.metadata, `event ${event.id} metadata`),
     };

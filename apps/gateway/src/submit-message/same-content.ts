@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
-
-/** sha256 of the value's JSON with object keys sorted at every depth: equal content, equal hash, whatever the key order. */
-export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+/** Equal content whatever the key order: how an idempotent repeat is told from a reused messageId. */
+export function sameContent(left: unknown, right: unknown): boolean {
+  return canonicalJson(left) === canonicalJson(right);
 }
 
+/** JSON with object keys sorted at every depth. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {

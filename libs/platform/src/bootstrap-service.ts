@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import type { DynamicModule } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { PartiesFileInvalid } from '@cmx/parties';
+import { ConfigError, DEMO_PARTIES_FILE, ExchangeConfig, loadConfig } from './config/exchange-config';
+import { createHttpApp } from './http/create-http-app';
+
+/**
+ * Starts one exchange process: settings validated first (a bad one stops the
+ * process with one line naming it), then the HTTP app on PORT.
+ */
+export function bootstrapService(name: string, rootModule: (config: ExchangeConfig) => DynamicModule): void {
+  const start = async () => {
+    const config = loadConfig();
+    const app = await createHttpApp(rootModule(config));
+    await app.listen(config.port, config.host);
+    const logger = new Logger(name);
+    if (config.partiesFile === DEMO_PARTIES_FILE) {
+      logger.warn('Using the DEMO parties file (config/demo-parties.json): its API keys are public. Set CASE_EXCHANGE_PARTIES for real use.');
+    }
+    logger.log(`${name} listening on http://${config.host}:${config.port} (event store: ${config.eventStore})`);
+  };
+  start().catch((error: unknown) => {
+    if (error instanceof ConfigError) console.error(`config error: ${error.message}`);
+    else if (error instanceof PartiesFileInvalid) console.error(`config error: CASE_EXCHANGE_PARTIES=${error.message}`);
+    else console.error(error);
+    process.exit(1);
+  });
+}
