@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExchangeClient } from './support/exchange-client';
-import { startExchangeProcess } from './support/exchange-process';
+import { startExchangeProcess } from './support/service-process';
 import { messageOf, newCaseId } from './support/messages';
 
 describe('kill -9 of the exchange right after acknowledged writes', () => {

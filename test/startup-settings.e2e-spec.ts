@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXCHANGE_MAIN } from './support/exchange-process';
+import { EXCHANGE_MAIN } from './support/service-process';
 
 describe('start-up settings', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cmx-settings-'));

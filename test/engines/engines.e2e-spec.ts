@@ -1,31 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
+import { engineTest } from '../support/engines';
 
 // Proves that the engines named by the settings of `npm run -s engines:up` are real:
 // a Kafka broker that keeps per-key order with an idempotent, acks=all producer, and a PostgreSQL.
 // Without a setting the test fails in CI (CI=true) and is reported as not run elsewhere.
-
-const inCi = process.env.CI === 'true';
-const TIMEOUT_MS = 90_000;
-
-function engineTest(engine: string, setting: string, title: string, body: (value: string) => Promise<void>): void {
-  const value = process.env[setting]?.trim();
-  if (value) {
-    it(title, () => body(value), TIMEOUT_MS);
-    return;
-  }
-  const reason = `${setting} is not set: run \`npm run -s engines:up\` and export the settings it prints`;
-  if (inCi) {
-    it(`${engine}: ${setting} must be set in CI`, () => {
-      throw new Error(`${reason} (CI=true, so the ${engine} engine test may not be skipped)`);
-    });
-  } else {
-    it(`${engine}: NOT RUN (${setting} not set)`, () => {
-      console.warn(`${engine} engine test not run: ${reason}`);
-    });
-  }
-}
 
 describe('Kafka engine (KAFKA_BROKERS)', () => {
   engineTest(

@@ -4,3 +4,4 @@ export * from './case-state';
 export * from './decide';
 export * from './exchange-directory';
 export * from './resolve-distribution';
+export * from './timeline-entry';

@@ -5,3 +5,4 @@ export * from './http/create-http-app';
 export * from './http/error-body';
 export * from './platform.module';
 export * from './bootstrap-service';
+export * from './health/engine-probes';

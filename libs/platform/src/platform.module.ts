@@ -8,6 +8,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { RateLimiter } from './auth/rate-limiter';
 import { CLOCK, systemClock } from './clock';
 import { EXCHANGE_CONFIG, ExchangeConfig } from './config/exchange-config';
+import { EngineProbes } from './health/engine-probes';
 import { HealthController } from './health/health.controller';
 import { ExchangeErrorFilter } from './http/exchange-error.filter';
 
@@ -20,7 +21,13 @@ async function openEventStore(config: ExchangeConfig): Promise<EventStore> {
 @Global()
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EXCHANGE_CONFIG) config: ExchangeConfig,
+    probes: EngineProbes,
+  ) {
+    probes.register({ role: 'eventStore', engine: config.eventStore, ping: () => store.ping() });
+  }
 
   static forRoot(config: ExchangeConfig): DynamicModule {
     return {
@@ -31,11 +38,12 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: PARTY_DIRECTORY, useValue: PartyDirectory.fromFile(config.partiesFile) },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
         { provide: CLOCK, useValue: systemClock },
+        EngineProbes,
         { provide: RateLimiter, useValue: new RateLimiter(config.rateLimitPerSecond) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ExchangeErrorFilter },
       ],
-      exports: [EXCHANGE_CONFIG, PARTY_DIRECTORY, EVENT_STORE, CLOCK],
+      exports: [EXCHANGE_CONFIG, PARTY_DIRECTORY, EVENT_STORE, CLOCK, EngineProbes],
     };
   }
 

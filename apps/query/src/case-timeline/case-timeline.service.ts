@@ -1,20 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CaseMessageData, CaseNotFound, caseStreamName, isEntitled } from '@cmx/case-domain';
-import type { Evaluation, Handling, MessageType, Priority } from '@cmx/contracts';
+import { CaseMessageData, CaseNotFound, caseStreamName, isEntitled, TimelineEntry, timelineEntryOf } from '@cmx/case-domain';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
-
-export interface TimelineEntry {
-  readonly caseVersion: number;
-  readonly messageId: string;
-  readonly type: MessageType;
-  readonly sender: string;
-  readonly sentAt: string;
-  readonly receivedAt: string;
-  readonly priority: Priority;
-  readonly handling: Handling;
-  readonly evaluation: Evaluation;
-  readonly body: unknown;
-}
 
 export interface CaseTimeline {
   readonly caseId: string;
@@ -40,22 +26,9 @@ export class CaseTimelineService {
     if (visible.length === 0) throw new CaseNotFound(caseId);
 
     const after = visible.filter((event) => event.streamVersion > page.afterVersion);
-    const entries = after.slice(0, page.limit).map((event) => {
-      const { message, receivedAt } = event.data as unknown as CaseMessageData;
-      const { header } = message;
-      return {
-        caseVersion: event.streamVersion,
-        messageId: header.messageId,
-        type: header.type,
-        sender: header.sender,
-        sentAt: header.sentAt,
-        receivedAt,
-        priority: header.priority,
-        handling: header.handling,
-        evaluation: header.evaluation,
-        body: message.body,
-      };
-    });
+    const entries = after
+      .slice(0, page.limit)
+      .map((event) => timelineEntryOf(event.data as unknown as CaseMessageData, event.streamVersion));
     const hasMore = after.length > entries.length;
     return {
       caseId,

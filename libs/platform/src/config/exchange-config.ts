@@ -3,8 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 
 export const EXCHANGE_CONFIG = Symbol('EXCHANGE_CONFIG');
 
-export const EVENT_STORE_KINDS = ['sqlite'] as const;
+export const EVENT_STORE_KINDS = ['sqlite', 'postgres', 'eventstoredb'] as const;
 export type EventStoreKind = (typeof EVENT_STORE_KINDS)[number];
+
+export const DELIVERY_KINDS = ['feed', 'kafka'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 
 export interface ExchangeConfig {
   readonly port: number;
@@ -12,6 +15,15 @@ export interface ExchangeConfig {
   readonly dataDir: string;
   readonly partiesFile: string;
   readonly eventStore: EventStoreKind;
+  /** postgres:// URL; set when the event store is PostgreSQL. */
+  readonly databaseUrl?: string;
+  readonly databaseSchema: string;
+  /** esdb:// connection string; set when the event store is EventStoreDB. */
+  readonly esdbConnectionString?: string;
+  readonly delivery: DeliveryKind;
+  /** host:port list; set when delivery is Kafka. */
+  readonly kafkaBrokers?: readonly string[];
+  readonly kafkaTopicPartitions: number;
   /** Requests per second each party may make; 0 turns the limit off. */
   readonly rateLimitPerSecond: number;
 }
@@ -19,23 +31,27 @@ export interface ExchangeConfig {
 /** config/demo-parties.json of this repository, found upwards from here so that it works from the sources and from dist/. */
 export const DEMO_PARTIES_FILE = findUpwards(__dirname, join('config', 'demo-parties.json'));
 
-function findUpwards(from: string, relative: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, relative))) return join(dir, relative);
-    if (dirname(dir) === dir) return resolve(relative);
-  }
-}
-
 /** A setting that stops the process: its message is the one line printed. */
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig {
+  const eventStore = choiceSetting(env, 'EVENT_STORE', EVENT_STORE_KINDS, 'sqlite');
+  const delivery = choiceSetting(env, 'DELIVERY', DELIVERY_KINDS, 'feed');
   return {
     port: integerSetting(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
     partiesFile: resolve(env.CASE_EXCHANGE_PARTIES?.trim() || DEMO_PARTIES_FILE),
-    eventStore: choiceSetting(env, 'EVENT_STORE', EVENT_STORE_KINDS, 'sqlite'),
+    eventStore,
+    databaseUrl: eventStore === 'postgres' ? urlSetting(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'EVENT_STORE=postgres') : undefined,
+    databaseSchema: identifierSetting(env, 'DATABASE_SCHEMA', 'cmx'),
+    esdbConnectionString:
+      eventStore === 'eventstoredb'
+        ? urlSetting(env, 'ESDB_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kdb:'], 'EVENT_STORE=eventstoredb')
+        : undefined,
+    delivery,
+    kafkaBrokers: delivery === 'kafka' ? brokerListSetting(env, 'KAFKA_BROKERS') : undefined,
+    kafkaTopicPartitions: integerSetting(env, 'KAFKA_TOPIC_PARTITIONS', 3, 1, 1000),
     rateLimitPerSecond: integerSetting(env, 'RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
   };
 }
@@ -57,4 +73,40 @@ function choiceSetting<T extends string>(env: NodeJS.ProcessEnv, name: string, c
     throw new ConfigError(`${name}=${raw} is not valid: expected one of ${choices.join(', ')}`);
   }
   return raw as T;
+}
+
+function urlSetting(env: NodeJS.ProcessEnv, name: string, protocols: readonly string[], neededBy: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) throw new ConfigError(`${name} is missing: ${neededBy} needs it`);
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(protocol)) throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  return raw;
+}
+
+function brokerListSetting(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) throw new ConfigError(`${name} is missing: DELIVERY=kafka needs it (host:port,…)`);
+  const brokers = raw.split(',').map((broker) => broker.trim());
+  const bad = brokers.find((broker) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(broker));
+  if (bad !== undefined) throw new ConfigError(`${name}=${raw} is not valid: ${bad || '(empty)'} is not host:port`);
+  return brokers;
+}
+
+function identifierSetting(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new ConfigError(`${name}=${raw} is not valid: expected a lower-case SQL identifier`);
+  return raw;
+}
+
+function findUpwards(from: string, relative: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, relative))) return join(dir, relative);
+    if (dirname(dir) === dir) return resolve(relative);
+  }
 }

@@ -1,8 +1,7 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { EVENT_STORE, EventStore } from '@cmx/event-store';
 import { PublicRoute } from '../auth/api-key.guard';
-import { EXCHANGE_CONFIG, ExchangeConfig } from '../config/exchange-config';
+import { EngineProbe, EngineProbes } from './engine-probes';
 
 interface EngineHealth {
   readonly engine: string;
@@ -11,29 +10,35 @@ interface EngineHealth {
   readonly error?: string;
 }
 
+const PROBE_TIMEOUT_MS = 2_000;
+
 @Controller('health')
 export class HealthController {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(EXCHANGE_CONFIG) private readonly config: ExchangeConfig,
-  ) {}
+  constructor(private readonly probes: EngineProbes) {}
 
+  /** Live when it answers at all; ready when every engine the process uses answers. */
   @PublicRoute()
   @Get()
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    const eventStore = await this.probe(this.config.eventStore, () => this.store.ping());
-    const ready = eventStore.status === 'up';
+    const results = await Promise.all(this.probes.all().map(async (probe) => [probe.role, await this.probe(probe)] as const));
+    const ready = results.every(([, result]) => result.status === 'up');
     reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ok' : 'unavailable', live: true, ready, engines: { eventStore } };
+    return { status: ready ? 'ok' : 'unavailable', live: true, ready, engines: Object.fromEntries(results) };
   }
 
-  private async probe(engine: string, ping: () => Promise<void>): Promise<EngineHealth> {
+  private async probe(probe: EngineProbe): Promise<EngineHealth> {
     const started = process.hrtime.bigint();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await ping();
-      return { engine, status: 'up', latencyMs: Number(process.hrtime.bigint() - started) / 1e6 };
+      await Promise.race([
+        probe.ping(),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS))),
+      ]);
+      return { engine: probe.engine, status: 'up', latencyMs: Number(process.hrtime.bigint() - started) / 1e6 };
     } catch (error) {
-      return { engine, status: 'down', error: (error as Error).message };
+      return { engine: probe.engine, status: 'down', error: (error as Error).message };
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -3,9 +3,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
 
-export const EXCHANGE_MAIN = join(__dirname, '../../dist/apps/exchange/src/main.js');
+export type ServiceName = 'exchange' | 'gateway' | 'query' | 'dispatcher';
 
-export interface ExchangeProcess {
+export const serviceMain = (service: ServiceName): string => join(__dirname, `../../dist/apps/${service}/src/main.js`);
+export const EXCHANGE_MAIN = serviceMain('exchange');
+
+export interface ServiceProcess {
   readonly baseUrl: string;
   readonly child: ChildProcess;
   output(): string;
@@ -14,11 +17,12 @@ export interface ExchangeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the built all-in-one exchange (`npm run build` first) and waits until /health answers 200. */
-export async function startExchangeProcess(env: Record<string, string>): Promise<ExchangeProcess> {
-  if (!existsSync(EXCHANGE_MAIN)) throw new Error(`${EXCHANGE_MAIN} is missing: run npm run build first`);
+/** Starts a built service (`npm run build` first) and waits until its /health answers 200. */
+export async function startServiceProcess(service: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
+  const main = serviceMain(service);
+  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const port = await freePort();
-  const child = spawn(process.execPath, [EXCHANGE_MAIN], {
+  const child = spawn(process.execPath, [main], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -29,7 +33,7 @@ export async function startExchangeProcess(env: Record<string, string>): Promise
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`exchange exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}:\n${output}`);
     try {
       if ((await fetch(`${baseUrl}/health`)).status === 200) break;
     } catch {
@@ -37,7 +41,7 @@ export async function startExchangeProcess(env: Record<string, string>): Promise
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`exchange did not become healthy within 30 s:\n${output}`);
+      throw new Error(`${service} did not become healthy within 30 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -47,3 +51,5 @@ export async function startExchangeProcess(env: Record<string, string>): Promise
   };
   return { baseUrl, child, output: () => output, kill9: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
+
+export const startExchangeProcess = (env: Record<string, string>) => startServiceProcess('exchange', env);

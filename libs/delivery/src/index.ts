@@ -1,0 +1,2 @@
+export * from './delivery-channel.port';
+export * from './kafka/kafka-delivery-channel';
