@@ -24,13 +24,13 @@ module.exports = {
       name: 'apps-stay-apart',
       comment: 'feature code stays in its app; only the all-in-one exchange composes the app modules',
       severity: 'error',
-      from: { path: '^apps/(gateway|query)/' },
+      from: { path: '^apps/(gateway|query|dispatcher)/' },
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
       name: 'production-code-never-imports-tests',
       severity: 'error',
-      from: { path: '^(apps|libs)/', pathNot: '(\\.spec|\\.int-spec|/testing/|/conformance/)' },
+      from: { path: '^(apps|libs)/', pathNot: '(\\.spec|\\.int-spec|/testing/|/conformance/|/bench/)' },
       to: { path: '(\\.spec\\.ts$|\\.int-spec\\.ts$|/testing/|/conformance/|^test/)' },
     },
     {

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Pool } from 'pg';
+import { migrate } from '@cmx/event-store';
 import { engineTest } from './support/engines';
 import { ExchangeClient } from './support/exchange-client';
 import { KafkaDeliveryReader, ReceivedDelivery } from './support/kafka-deliveries';
@@ -17,8 +19,11 @@ interface Posted {
   readonly recipients: readonly string[];
 }
 
-/** Posts `casesCount` cases of `messagesPerCase` messages, each case in order, the cases concurrently. */
-async function postCases(baseUrl: string, casesCount: number, messagesPerCase: number, seed: number): Promise<Posted[]> {
+/**
+ * Posts `casesCount` cases of `messagesPerCase` messages, each case in order, the cases concurrently; each
+ * message goes to one of the gateways at random, so gateways keep meeting cases another one moved on.
+ */
+async function postCases(baseUrls: readonly string[], casesCount: number, messagesPerCase: number, seed: number): Promise<Posted[]> {
   const random = seededRandom(seed);
   const posted: Posted[] = [];
   const plans = Array.from({ length: casesCount }, () => {
@@ -30,8 +35,8 @@ async function postCases(baseUrl: string, casesCount: number, messagesPerCase: n
   const worker = async () => {
     for (let index = next++; index < plans.length; index = next++) {
       const { sender, caseId, distributions } = plans[index];
-      const client = new ExchangeClient(baseUrl, sender);
       for (const [n, distribution] of distributions.entries()) {
+        const client = new ExchangeClient(baseUrls[Math.floor(random() * baseUrls.length)], sender);
         const message = messageOf(n === 0 ? 'case.opened' : 'case.updated', { caseId, sender, header: { distribution } });
         const answer = await client.post(message);
         if (answer.status !== 201) throw new Error(`post ${caseId}#${n}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -85,7 +90,7 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
     const env = { DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka' };
     const gateway = await startServiceProcess('gateway', env);
     processes.push(gateway, await startServiceProcess('dispatcher', env));
-    const posted = await postCases(gateway.baseUrl, 40, 6, 20261122);
+    const posted = await postCases([gateway.baseUrl], 40, 6, 20261122);
     const reader = await KafkaDeliveryReader.start(brokers, DEMO_PARTY_CODES, new Set(posted.map((message) => message.caseId)));
     try {
       await reader.waitFor((received) => received.length >= expectedCount(posted), 60_000);
@@ -96,41 +101,65 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
     }
   });
 
+  /** 10,000 messages through the gateways while the dispatcher is killed with SIGKILL at random points and restarted. */
+  async function killDispatcherDuringRun(env: Record<string, string>, gatewayCount: number, brokers: string): Promise<void> {
+    const gateways = await Promise.all(Array.from({ length: gatewayCount }, () => startServiceProcess('gateway', env)));
+    processes.push(...gateways);
+    const random = seededRandom(7);
+    let dispatcher = await startServiceProcess('dispatcher', env);
+    let kills = 0;
+    let posting = true;
+    const killer = (async () => {
+      while (posting) {
+        await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1500));
+        await dispatcher.kill9();
+        kills += 1;
+        dispatcher = await startServiceProcess('dispatcher', env);
+      }
+    })();
+    const posted = await postCases(gateways.map((gateway) => gateway.baseUrl), 500, 20, 11);
+    posting = false;
+    await killer;
+    processes.push(dispatcher);
+    expect(posted).toHaveLength(10_000);
+    expect(kills).toBeGreaterThanOrEqual(3);
+
+    const reader = await KafkaDeliveryReader.start(brokers, DEMO_PARTY_CODES, new Set(posted.map((message) => message.caseId)));
+    try {
+      await reader.waitFor((received) => distinctDeliveries(received) >= expectedCount(posted), 120_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expectExactDelivery(posted, reader.received, true);
+      console.info(`${gatewayCount} gateway(s); dispatcher killed ${kills} times; ${reader.received.length} deliveries read, ${expectedCount(posted)} distinct expected`);
+    } finally {
+      await reader.stop();
+    }
+  }
+
   engineTest(
     'Kafka',
     'KAFKA_BROKERS',
     'kill -9 of the dispatcher at random points during a 10,000-message run: nothing missing, nothing out of case order, nothing to a party not entitled',
-    async (brokers) => {
-      const env = { DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka' };
-      const gateway = await startServiceProcess('gateway', env);
-      processes.push(gateway);
-      const random = seededRandom(7);
-      let dispatcher = await startServiceProcess('dispatcher', env);
-      let kills = 0;
-      let posting = true;
-      const killer = (async () => {
-        while (posting) {
-          await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1500));
-          await dispatcher.kill9();
-          kills += 1;
-          dispatcher = await startServiceProcess('dispatcher', env);
-        }
-      })();
-      const posted = await postCases(gateway.baseUrl, 500, 20, 11);
-      posting = false;
-      await killer;
-      processes.push(dispatcher);
-      expect(posted).toHaveLength(10_000);
-      expect(kills).toBeGreaterThanOrEqual(3);
+    (brokers) => killDispatcherDuringRun({ DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka' }, 1, brokers),
+    300_000,
+  );
 
-      const reader = await KafkaDeliveryReader.start(brokers, DEMO_PARTY_CODES, new Set(posted.map((message) => message.caseId)));
+  engineTest(
+    'Kafka and PostgreSQL',
+    'KAFKA_BROKERS',
+    'the same run on the PostgreSQL store with three concurrent gateways',
+    async (brokers) => {
+      const databaseUrl = process.env.DATABASE_URL;
+      if (!databaseUrl) throw new Error('DATABASE_URL is not set: run `npm run -s engines:up` and export the settings it prints');
+      const schema = `cmx_e2e_${process.pid}_${Date.now() % 1_000_000}`;
+      const pool = new Pool({ connectionString: databaseUrl, max: 1 });
       try {
-        await reader.waitFor((received) => distinctDeliveries(received) >= expectedCount(posted), 120_000);
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        expectExactDelivery(posted, reader.received, true);
-        console.info(`dispatcher killed ${kills} times; ${reader.received.length} deliveries read, ${expectedCount(posted)} distinct expected`);
+        await migrate(pool, schema);
+        const env = { DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka', EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema };
+        await killDispatcherDuringRun(env, 3, brokers);
       } finally {
-        await reader.stop();
+        await Promise.all(processes.splice(0).map((service) => service.stop()));
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await pool.end();
       }
     },
     300_000,

@@ -1,10 +1,16 @@
 import { join } from 'node:path';
 import { DynamicModule, Inject, Module } from '@nestjs/common';
-import { CHECKPOINT_STORE, SqliteCheckpointStore } from '@cmx/checkpoints';
+import { CHECKPOINT_STORE, CheckpointStore, PostgresCheckpointStore, SqliteCheckpointStore } from '@cmx/checkpoints';
 import { DELIVERY_CHANNEL, DeliveryChannel, KafkaDeliveryChannel } from '@cmx/delivery';
 import { ConfigError, EngineProbes, ExchangeConfig } from '@cmx/platform';
 import { Dispatcher } from './dispatch-events/dispatcher.service';
 
+
+function openCheckpointStore(config: ExchangeConfig): CheckpointStore {
+  return config.eventStore === 'postgres'
+    ? PostgresCheckpointStore.open(config.databaseUrl!, config.databaseSchema)
+    : SqliteCheckpointStore.open(join(config.dataDir, 'checkpoints.sqlite'));
+}
 
 /** Store subscription → entitled parties → delivery channel. */
 @Module({})
@@ -24,7 +30,7 @@ export class DispatcherModule {
       providers: [
         Dispatcher,
         { provide: DELIVERY_CHANNEL, useFactory: openDeliveryChannel },
-        { provide: CHECKPOINT_STORE, useFactory: () => SqliteCheckpointStore.open(join(config.dataDir, 'checkpoints.sqlite')) },
+        { provide: CHECKPOINT_STORE, useFactory: () => openCheckpointStore(config) },
       ],
     };
   }

@@ -1,12 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DispatcherModule } from '@cmx/dispatcher/dispatcher.module';
 import { GatewayModule } from '@cmx/gateway/gateway.module';
 import { ExchangeConfig, PlatformModule } from '@cmx/platform';
 import { QueryModule } from '@cmx/query/query.module';
 
-/** The whole exchange in one process on the embedded default. */
+/** The whole exchange in one process: ingest and reads, plus the Kafka dispatcher when DELIVERY=kafka. */
 @Module({})
 export class ExchangeModule {
   static forRoot(config: ExchangeConfig): DynamicModule {
-    return { module: ExchangeModule, imports: [PlatformModule.forRoot(config), GatewayModule, QueryModule] };
+    const delivery = config.delivery === 'kafka' ? [DispatcherModule.forRoot(config)] : [];
+    return { module: ExchangeModule, imports: [PlatformModule.forRoot(config), GatewayModule, QueryModule, ...delivery] };
   }
 }

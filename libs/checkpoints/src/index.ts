@@ -1,2 +1,3 @@
 export * from './checkpoint-store.port';
 export * from './sqlite-checkpoint-store';
+export * from './postgres-checkpoint-store';

@@ -2,3 +2,10 @@ export * from './event-store.port';
 export * from './event-store.errors';
 export { CatchUpSubscription, type CatchUpSubscriptionOptions, type CommitSignal } from './catch-up-subscription';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export {
+  PostgresEventStore,
+  type PostgresEventStoreOptions,
+  migrate,
+  PostgresSchemaVersionError,
+  POSTGRES_SCHEMA_VERSION,
+} from './postgres';

@@ -183,7 +183,7 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
         const streamName = newStreamName('retry');
         const original = newEvent({ attempt: 1 });
         const [stored] = expectAppended(await store.append(streamName, [original], 0));
-        const headBeforeRetry = await store.headPosition();
+        const headBeforeRetry = await headPositionOnceVisible(store, stored.position);
 
         const retry = await store.append(streamName, [{ ...original, data: { attempt: 2 } }], 0);
 
@@ -209,7 +209,7 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
         const streamName = newStreamName('retry-multi');
         const [stored] = expectAppended(await store.append(streamName, [newEvent()], 0));
         const laterEvents = [newEvent(), newEvent()];
-        const headBeforeRetry = await store.headPosition();
+        const headBeforeRetry = await headPositionOnceVisible(store, stored.position);
 
         const result = await store.append(streamName, [stored, ...laterEvents], 'any');
 
@@ -268,6 +268,7 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
             written.push(...expectAppended(await store.append(streamName, [newEvent({ round })], round)));
           }
         }
+        await headPositionOnceVisible(store, written.reduce((high, event) => maxPosition(high, event.position), '0'));
 
         const pages: StoredEvent[][] = [];
         let after = start;
@@ -291,7 +292,7 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
         const stored = expectAppended(await store.append(streamName, [newEvent(), newEvent()], 0));
         const lastWritten = stored[stored.length - 1].position;
 
-        const head = await store.headPosition();
+        const head = await headPositionOnceVisible(store, lastWritten);
 
         const committedSince = await store.readAll({ after: lastWritten });
         expect(head).toBe(committedSince.length === 0 ? lastWritten : committedSince[committedSince.length - 1].position);
@@ -337,6 +338,10 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
         );
 
         for (const result of results.flat()) expect(result.outcome).toBe('appended');
+        await headPositionOnceVisible(
+          store,
+          results.flat().flatMap(expectAppended).reduce((high, event) => maxPosition(high, event.position), '0'),
+        );
         const global = await readAllOfStreams(store, start, streamNames);
         expect(global).toHaveLength(500);
         expectStrictlyIncreasingPositions(global);
@@ -597,6 +602,21 @@ function maxPosition(left: string, right: string): string {
 
 function range(first: number, last: number): number[] {
   return Array.from({ length: Math.max(0, last - first + 1) }, (_, index) => first + index);
+}
+
+/**
+ * The head position once it has reached `position`. A store's global log may
+ * show an acknowledged append a moment later, never out of order (PostgreSQL
+ * shows it once every transaction that began writing before it has ended).
+ */
+async function headPositionOnceVisible(store: EventStore, position: string): Promise<string> {
+  const deadline = Date.now() + 4_000;
+  for (;;) {
+    const head = await store.headPosition();
+    if (head !== undefined && BigInt(head) >= BigInt(position)) return head;
+    if (Date.now() > deadline) throw new Error(`the global log did not reach position ${position} within 4 s (head: ${head})`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** Every event after `after` (the start when undefined) that belongs to one of `streamNames`, in global order. */

@@ -1,0 +1,11 @@
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+export {
+  DEFAULT_POSTGRES_SCHEMA,
+  POSTGRES_SCHEMA_VERSION,
+  PostgresSchemaVersionError,
+  migrate,
+  readSchemaVersion,
+  validateSchemaName,
+  type Migration,
+  type MigrationResult,
+} from './postgres-schema';
