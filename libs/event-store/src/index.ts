@@ -9,3 +9,4 @@ export {
   PostgresSchemaVersionError,
   POSTGRES_SCHEMA_VERSION,
 } from './postgres';
+export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb';

@@ -2,12 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { EVENT_STORE, EventStore, PostgresEventStore, SqliteEventStore } from '@cmx/event-store';
+import { EVENT_STORE, EventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { RateLimiter } from './auth/rate-limiter';
 import { CLOCK, systemClock } from './clock';
-import { ConfigError, EXCHANGE_CONFIG, ExchangeConfig } from './config/exchange-config';
+import { EXCHANGE_CONFIG, ExchangeConfig } from './config/exchange-config';
 import { EngineProbes } from './health/engine-probes';
 import { HealthController } from './health/health.controller';
 import { ExchangeErrorFilter } from './http/exchange-error.filter';
@@ -20,7 +20,7 @@ async function openEventStore(config: ExchangeConfig): Promise<EventStore> {
     case 'postgres':
       return PostgresEventStore.open({ connectionString: config.databaseUrl!, schema: config.databaseSchema });
     case 'eventstoredb':
-      throw new ConfigError('EVENT_STORE=eventstoredb is not available in this build yet');
+      return EventStoreDbEventStore.open({ connectionString: config.esdbConnectionString! });
   }
 }
 

@@ -42,7 +42,8 @@ export function versionOfRevision(revision: CurrentRevision): number {
  * given positions that collide.
  */
 export function encodePosition(position: Position | undefined, what: string): string {
-  if (position === undefined) {
+  // Servers before 22.6 send no position on stream reads, or 2^64-1 for "unknown".
+  if (position === undefined || position.commit > MAX_POSITION || position.prepare > MAX_POSITION) {
     throw new Error(
       `${what} came without a position: the adapter needs EventStoreDB 22.6 or later (positions on stream reads)`,
     );

@@ -87,6 +87,8 @@ function describeOnServer(serverPlan: Exclude<EventStoreDbTestServerPlan, { kind
 
       afterAll(async () => {
         await raw.dispose();
+        // dispose() ends the client's calls but leaves its gRPC channel open.
+        (await (raw as unknown as { getChannel(): Promise<{ close(): void }> }).getChannel()).close();
       });
 
       afterEach(async () => {

@@ -54,6 +54,8 @@ describe('EventStoreDbEventStore without a server', () => {
     it('refuses positions it cannot encode uniquely or at all', () => {
       expect(() => encodePosition({ commit: 500n, prepare: 300n }, 'event x')).toThrow('explicit transaction');
       expect(() => encodePosition(undefined, 'event x')).toThrow('22.6');
+      const unknown = 18446744073709551615n;
+      expect(() => encodePosition({ commit: unknown, prepare: unknown }, 'event x')).toThrow('22.6');
     });
 
     it('parses only decimal strings within the 63-bit range of log positions', () => {

@@ -1,0 +1,26 @@
+import { ConfigError, loadPartnerConfig } from './partner-config';
+
+describe('loadPartnerConfig', () => {
+  it("derives the party's topic and consumer group from PARTY", () => {
+    expect(loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: '127.0.0.1:9092, kafka:19092' })).toEqual({
+      party: 'NCB-GR',
+      topic: 'cmx.deliveries.ncb-gr',
+      groupId: 'cmx-partner-ncb-gr',
+      clientId: 'cmx-partner-ncb-gr',
+      brokers: ['127.0.0.1:9092', 'kafka:19092'],
+      fromBeginning: true,
+      maxMessageIds: 100_000,
+      maxCases: 100_000,
+    });
+    expect(loadPartnerConfig({ PARTY: 'INTERPOL-GS', KAFKA_BROKERS: 'k:9092' }).topic).toBe('cmx.deliveries.interpol-gs');
+  });
+
+  it('stops on a missing or bad setting with one line naming it', () => {
+    expect(() => loadPartnerConfig({ KAFKA_BROKERS: 'k:9092' })).toThrow(new ConfigError('PARTY is missing: the party code to consume deliveries for, e.g. PARTY=NCB-GR'));
+    expect(() => loadPartnerConfig({ PARTY: 'ncb-gr', KAFKA_BROKERS: 'k:9092' })).toThrow('PARTY=ncb-gr');
+    expect(() => loadPartnerConfig({ PARTY: 'NCB-GR' })).toThrow('KAFKA_BROKERS is missing');
+    expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k' })).toThrow('KAFKA_BROKERS=k');
+    expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', FROM_BEGINNING: 'yes' })).toThrow('FROM_BEGINNING');
+    expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', DEDUPE_MAX_CASES: '0' })).toThrow('DEDUPE_MAX_CASES');
+  });
+});
