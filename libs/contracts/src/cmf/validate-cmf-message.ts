@@ -1,12 +1,9 @@
-import { validateSync, ValidatorOptions } from 'class-validator';
 import { CmfMessageDto } from './dto/message.dto';
 import type { CmfMessage } from './types';
-import { toDtoInstance } from './validation/dto-instance';
+import { compileValidator } from './validation/compiled-validator';
 import { objectType } from './validation/fields';
 import { isJsonObject } from './validation/json';
-import { setReceiptTime } from './validation/message-tree';
-import { validationErrorViolations } from './validation/validation-errors';
-import { consolidate, RankedViolation, Violation } from './validation/violation';
+import type { Violation } from './validation/violation';
 
 export type { Violation };
 
@@ -19,13 +16,8 @@ export interface CmfValidationOptions {
   readonly now: Date;
 }
 
-const validatorOptions: ValidatorOptions = {
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  forbidUnknownValues: true,
-  // the violations are read from each error's target (the DTO instance) and value
-  validationError: { target: true, value: true },
-};
+/** Compiled at first use from the decorators of the DTO classes (see validation/compiled-validator.ts). */
+const violationsOf = compileValidator(CmfMessageDto);
 
 /**
  * Validates a received JSON value as a CMF/1 message, reporting every failing field. On success the message is the
@@ -35,9 +27,6 @@ export function validateCmfMessage(input: unknown, options: CmfValidationOptions
   if (!isJsonObject(input)) {
     return { ok: false, violations: [{ path: '', rule: objectType.name, message: objectType.message }] };
   }
-  const unknownFields: RankedViolation[] = [];
-  const message = toDtoInstance(CmfMessageDto, input, unknownFields) as object;
-  setReceiptTime(message, options.now);
-  const violations = [...unknownFields, ...validationErrorViolations(validateSync(message, validatorOptions))];
-  return violations.length === 0 ? { ok: true, message: input as CmfMessage } : { ok: false, violations: consolidate(violations) };
+  const violations = violationsOf(input, options.now);
+  return violations.length === 0 ? { ok: true, message: input as CmfMessage } : { ok: false, violations };
 }

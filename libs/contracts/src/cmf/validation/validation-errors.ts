@@ -1,7 +1,7 @@
 import { ValidationError } from 'class-validator';
 import { dtoModelOf } from './dto-model';
 import { objectType } from './fields';
-import { FieldRules, Rule } from './rule';
+import { itemViolations, valueViolations } from './rule-violations';
 import { fieldPath, itemPath, RankedViolation, unknownFieldRule } from './violation';
 
 /** Constraints of class-validator itself, not of a CMF/1 rule. */
@@ -42,21 +42,7 @@ function constraintViolations(error: ValidationError, path: string, constraintNa
         : { path, rule: constraintName, kind: 'value', message: error.constraints?.[constraintName] ?? '' },
     ];
   }
-  return fieldRules.each ? itemViolations(fieldRules, error.value, holder, path) : valueViolations(fieldRules, error.value, holder, path);
-}
-
-function violation(path: string, { name, kind, message }: Rule): RankedViolation {
-  return { path, rule: name, kind, message };
-}
-
-function valueViolations(fieldRules: FieldRules, value: unknown, holder: object, path: string): RankedViolation[] {
-  return fieldRules.failingRules(value, holder).flatMap((rule) => {
-    const parts = rule.locate?.(value) ?? [];
-    return parts.length === 0 ? [violation(path, rule)] : parts.map((part) => violation(path + part, rule));
-  });
-}
-
-function itemViolations(fieldRules: FieldRules, list: unknown, holder: object, path: string): RankedViolation[] {
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((item, index) => fieldRules.failingRules(item, holder).map((rule) => violation(itemPath(path, index), rule)));
+  if (!fieldRules.each) return valueViolations(fieldRules, error.value, holder, path);
+  const list = error.value;
+  return Array.isArray(list) ? list.flatMap((item, index) => itemViolations(fieldRules, item, holder, itemPath(path, index))) : [];
 }
