@@ -28,7 +28,6 @@ export class KafkaDeliveryChannel implements DeliveryChannel {
       clientId: options.clientId ?? 'cmx-dispatcher',
       brokers: [...options.brokers],
       logLevel: logLevel.WARN,
-      retry: { retries: 8 },
     });
     const admin = kafka.admin();
     const producer = kafka.producer({
@@ -44,29 +43,25 @@ export class KafkaDeliveryChannel implements DeliveryChannel {
 
   async deliver(deliveries: readonly Delivery[]): Promise<void> {
     if (deliveries.length === 0) return;
-    const byTopic = new Map<string, Delivery[]>();
-    for (const delivery of deliveries) {
-      const topic = partyTopic(delivery.party);
-      const list = byTopic.get(topic);
-      if (list) list.push(delivery);
-      else byTopic.set(topic, [delivery]);
+    const records = deliveries.map(({ party, payload }) => ({
+      topic: partyTopic(party),
+      message: {
+        key: payload.caseId,
+        value: JSON.stringify(payload),
+        headers: {
+          'message-id': payload.messageId,
+          'message-type': payload.type,
+          'case-version': String(payload.caseVersion),
+        },
+      },
+    }));
+    await this.ensureTopics([...new Set(records.map((record) => record.topic))]);
+    for (const chunk of produceRequests(records)) {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...chunk].map(([topic, messages]) => ({ topic, messages })),
+      });
     }
-    await this.ensureTopics([...byTopic.keys()]);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map(({ payload }) => ({
-          key: payload.caseId,
-          value: JSON.stringify(payload),
-          headers: {
-            'message-id': payload.messageId,
-            'message-type': payload.type,
-            'case-version': String(payload.caseVersion),
-          },
-        })),
-      })),
-    });
   }
 
   async ping(): Promise<void> {
@@ -78,12 +73,44 @@ export class KafkaDeliveryChannel implements DeliveryChannel {
   }
 
   private async ensureTopics(topics: readonly string[]): Promise<void> {
+    if (topics.every((topic) => this.knownTopics.has(topic))) return;
+    for (const topic of await this.admin.listTopics()) this.knownTopics.add(topic);
     const missing = topics.filter((topic) => !this.knownTopics.has(topic));
-    if (missing.length === 0) return;
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: this.partitions })),
-    });
+    if (missing.length > 0) {
+      // false when another dispatcher created them meanwhile: fine either way.
+      await this.admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.partitions })) });
+    }
     for (const topic of missing) this.knownTopics.add(topic);
   }
+}
+
+export type ProduceRecord = { readonly topic: string; readonly message: { readonly key: string; readonly value: string; readonly headers: { [name: string]: string } } };
+
+/** Kafka refuses a record batch over message.max.bytes (1 MiB by default) and a request over socket.request.max.bytes. */
+const MAX_TOPIC_BYTES_PER_REQUEST = 900 * 1024;
+const MAX_BYTES_PER_REQUEST = 16 * 1024 * 1024;
+
+/**
+ * Splits records, in order, into produce requests small enough for the broker.
+ * Requests go one after another, so each case keeps its order.
+ */
+export function* produceRequests(records: readonly ProduceRecord[]): Generator<Map<string, ProduceRecord['message'][]>> {
+  let request = new Map<string, ProduceRecord['message'][]>();
+  let topicBytes = new Map<string, number>();
+  let requestBytes = 0;
+  for (const { topic, message } of records) {
+    const bytes = Buffer.byteLength(message.value) + 128;
+    if (requestBytes > 0 && ((topicBytes.get(topic) ?? 0) + bytes > MAX_TOPIC_BYTES_PER_REQUEST || requestBytes + bytes > MAX_BYTES_PER_REQUEST)) {
+      yield request;
+      request = new Map();
+      topicBytes = new Map();
+      requestBytes = 0;
+    }
+    const messages = request.get(topic);
+    if (messages) messages.push(message);
+    else request.set(topic, [message]);
+    topicBytes.set(topic, (topicBytes.get(topic) ?? 0) + bytes);
+    requestBytes += bytes;
+  }
+  if (requestBytes > 0) yield request;
 }
