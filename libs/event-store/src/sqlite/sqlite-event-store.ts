@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 import { CatchUpSubscription } from '../catch-up-subscription';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
 import type {
@@ -9,7 +9,6 @@ import type {
   EventHandler,
   EventStore,
   ExpectedVersion,
-  JsonObject,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -17,13 +16,16 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
+import { EVENT_COLUMNS, EventRow, openEventDatabase } from './sqlite-database';
+import type { AppendRequest, BatchReply } from './sqlite-writer';
+import type { WriterCommand, WriterWorkerData } from './sqlite-writer.worker';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; its directory is created if missing. */
   readonly file: string;
   /** How long a write waits for another connection's lock before failing. Default 5000. */
   readonly busyTimeoutMs?: number;
-  /** Appends committed in one transaction at most; a full queue is committed at once. Default 512. */
+  /** Appends committed in one transaction at most. Default 512. */
   readonly maxBatchSize?: number;
   /** How often an idle subscription reads anyway, to see commits of other processes. Default 250. */
   readonly subscriptionPollIntervalMs?: number;
@@ -31,71 +33,32 @@ export interface SqliteEventStoreOptions {
   readonly defaultSubscriptionBatchSize?: number;
 }
 
-interface EventRow {
-  position: bigint;
-  stream_name: string;
-  stream_version: bigint;
-  id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
-
-interface SerializedEvent {
-  readonly event: NewEvent;
-  readonly data: string;
-  readonly metadata: string;
-}
-
 interface PendingAppend {
-  readonly streamName: string;
-  readonly events: readonly SerializedEvent[];
-  readonly expectedVersion: ExpectedVersion;
+  readonly request: AppendRequest;
+  readonly events: readonly NewEvent[];
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
 
-type AppendOutcome = { readonly result: AppendResult } | { readonly error: Error };
-
 const COMMITTED = 'committed';
 const NO_LIMIT = -1;
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position       INTEGER PRIMARY KEY AUTOINCREMENT,
-    stream_name    TEXT    NOT NULL,
-    stream_version INTEGER NOT NULL,
-    id             TEXT    NOT NULL UNIQUE,
-    type           TEXT    NOT NULL,
-    data           TEXT    NOT NULL,
-    metadata       TEXT    NOT NULL,
-    recorded_at    TEXT    NOT NULL,
-    UNIQUE (stream_name, stream_version)
-  );
-`;
-
-const EVENT_COLUMNS = 'position, stream_name, stream_version, id, type, data, metadata, recorded_at';
-
 /**
  * The embedded event store: one SQLite file in WAL mode, fsynced on every
- * commit. Appends are queued and committed together (group commit): one
- * transaction and one fsync per batch, each append checked on its own inside
- * it, so one append's conflict or collision never fails another.
- *
- * A stream's version is read from the (stream_name, stream_version) index
- * inside the write transaction rather than cached, so it stays exact when
- * several connections or processes write the same file.
+ * commit. A writer thread owns the only writing connection; while it commits
+ * one batch (one transaction, one fsync) the appends that arrive meanwhile
+ * queue up and form the next batch (group commit), and the main thread keeps
+ * serving requests instead of waiting for the disk. Reads use a connection of
+ * their own on the main thread; WAL lets them run beside the writer.
  */
 export class SqliteEventStore implements EventStore {
-  private readonly statements: ReturnType<typeof prepareStatements>;
-  private readonly commitBatchInTransaction: Database.Transaction<
-    (batch: readonly PendingAppend[], recordedAt: string) => AppendOutcome[]
-  >;
+  private readonly statements: ReturnType<typeof prepareReadStatements>;
   private readonly commits = new EventEmitter().setMaxListeners(0);
   private commitCount = 0;
   private queue: PendingAppend[] = [];
-  private flushScheduled = false;
+  private inFlight: readonly PendingAppend[] | undefined;
+  private writerFailure: Error | undefined;
+  private drained: (() => void) | undefined;
   private closing: Promise<void> | undefined;
   private isClosed = false;
   private readonly subscriptions = new Set<CatchUpSubscription>();
@@ -104,33 +67,28 @@ export class SqliteEventStore implements EventStore {
   private readonly defaultSubscriptionBatchSize: number;
 
   private constructor(
-    private readonly db: Database.Database,
+    private readonly reader: Database.Database,
+    private readonly writer: Worker,
     options: SqliteEventStoreOptions,
   ) {
     this.maxBatchSize = positiveInteger(options.maxBatchSize ?? 512, 'maxBatchSize');
     this.subscriptionPollIntervalMs = positiveInteger(options.subscriptionPollIntervalMs ?? 250, 'subscriptionPollIntervalMs');
     this.defaultSubscriptionBatchSize = positiveInteger(options.defaultSubscriptionBatchSize ?? 256, 'defaultSubscriptionBatchSize');
-    this.statements = prepareStatements(db);
-    this.commitBatchInTransaction = db.transaction((batch, recordedAt) =>
-      batch.map((pending) => this.applyAppend(pending, recordedAt)),
-    );
+    this.statements = prepareReadStatements(reader);
+    writer.on('message', (reply: BatchReply) => this.settle(reply));
+    writer.on('error', (error) => this.failWriter(error));
+    writer.on('exit', (code) => {
+      if (!this.isClosed) this.failWriter(new Error(`the SQLite writer thread exited with code ${code}`));
+    });
   }
 
   static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
-    mkdirSync(dirname(options.file), { recursive: true });
-    const db = new Database(options.file);
+    const busyTimeoutMs = nonNegativeInteger(options.busyTimeoutMs ?? 5000, 'busyTimeoutMs');
+    const writer = await startWriter({ file: options.file, busyTimeoutMs });
     try {
-      db.pragma(`busy_timeout = ${nonNegativeInteger(options.busyTimeoutMs ?? 5000, 'busyTimeoutMs')}`);
-      const journalMode = db.pragma('journal_mode = WAL', { simple: true });
-      if (journalMode !== 'wal') {
-        throw new Error(`SQLite event store ${options.file}: WAL journal mode unavailable (got ${String(journalMode)})`);
-      }
-      db.pragma('synchronous = FULL');
-      db.exec(SCHEMA);
-      db.defaultSafeIntegers(true);
-      return new SqliteEventStore(db, options);
+      return new SqliteEventStore(openEventDatabase(options.file, busyTimeoutMs, 'reader'), writer, options);
     } catch (error) {
-      db.close();
+      await writer.terminate();
       throw error;
     }
   }
@@ -138,17 +96,10 @@ export class SqliteEventStore implements EventStore {
   append(streamName: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       if (this.isClosed) throw new EventStoreClosedError();
-      const serialized = validateAppend(streamName, events, expectedVersion);
-      this.queue.push({ streamName, events: serialized, expectedVersion, resolve, reject });
-      if (this.queue.length >= this.maxBatchSize) {
-        this.commitBatch(this.queue.splice(0, this.maxBatchSize));
-      } else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => {
-          this.flushScheduled = false;
-          this.flushQueue();
-        });
-      }
+      if (this.writerFailure) throw this.writerFailure;
+      const request = { streamName, expectedVersion, events: serializeAppend(streamName, events, expectedVersion) };
+      this.queue.push({ request, events, resolve, reject });
+      this.sendNextBatch();
     });
   }
 
@@ -156,13 +107,13 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const afterVersion = nonNegativeInteger(options.afterVersion ?? 0, 'afterVersion');
     const limit = options.limit === undefined ? NO_LIMIT : nonNegativeInteger(options.limit, 'limit');
-    const rows = this.statements.readStream.all(streamName, afterVersion, limit) as EventRow[];
-    return rows.map(toStoredEvent);
+    return (this.statements.readStream.all(streamName, afterVersion, limit) as EventRow[]).map(toStoredEvent);
   }
 
   async streamVersion(streamName: string): Promise<number> {
     this.assertOpen();
-    return this.currentVersion(streamName);
+    const version = this.statements.streamVersion.get(streamName) as bigint | null;
+    return version === null ? 0 : Number(version);
   }
 
   async findEvent(id: string): Promise<StoredEvent | undefined> {
@@ -207,12 +158,13 @@ export class SqliteEventStore implements EventStore {
 
   async ping(): Promise<void> {
     this.assertOpen();
+    if (this.writerFailure) throw this.writerFailure;
     this.statements.ping.get();
   }
 
   /**
    * Stops the subscriptions (letting running handlers finish, reads and
-   * appends included), commits every append still queued, then closes the file.
+   * appends included), commits every append still queued, then closes.
    */
   close(): Promise<void> {
     this.closing ??= this.closeAfterPendingWork();
@@ -221,85 +173,50 @@ export class SqliteEventStore implements EventStore {
 
   private async closeAfterPendingWork(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    this.flushQueue();
+    if (this.inFlight || this.queue.length > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     this.isClosed = true;
-    this.db.close();
+    const exited = new Promise((resolve) => this.writer.once('exit', resolve));
+    this.writer.postMessage({ kind: 'close' } satisfies WriterCommand);
+    await exited;
+    this.reader.close();
   }
 
-  private flushQueue(): void {
-    while (this.queue.length > 0) {
-      this.commitBatch(this.queue.splice(0, this.maxBatchSize));
-    }
+  private sendNextBatch(): void {
+    if (this.inFlight || this.queue.length === 0 || this.writerFailure) return;
+    const batch = this.queue.splice(0, this.maxBatchSize);
+    this.inFlight = batch;
+    this.writer.postMessage({ kind: 'commit', batch: batch.map((pending) => pending.request) } satisfies WriterCommand);
   }
 
-  private commitBatch(batch: readonly PendingAppend[]): void {
-    let outcomes: AppendOutcome[];
-    try {
-      outcomes = this.commitBatchInTransaction.immediate(batch, new Date().toISOString());
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-      return;
-    }
-    batch.forEach((pending, index) => {
-      const outcome = outcomes[index];
-      if ('error' in outcome) pending.reject(outcome.error);
-      else pending.resolve(outcome.result);
-    });
-    if (outcomes.some((outcome) => 'result' in outcome && outcome.result.outcome === 'appended')) {
-      this.commitCount += 1;
-      this.commits.emit(COMMITTED);
-    }
-  }
-
-  /** Runs inside the batch transaction, so it sees the appends before it in the same batch. */
-  private applyAppend(pending: PendingAppend, recordedAt: string): AppendOutcome {
-    const { streamName, events, expectedVersion } = pending;
-    const existing = this.statements.findEvent.get(events[0].event.id) as EventRow | undefined;
-    if (existing) return { result: { outcome: 'duplicate', existing: toStoredEvent(existing) } };
-    for (const { event } of events.slice(1)) {
-      if (this.statements.eventIdExists.get(event.id) !== undefined) {
-        return { error: new EventIdCollisionError(streamName, event.id) };
+  private settle(reply: BatchReply): void {
+    const batch = this.inFlight ?? [];
+    this.inFlight = undefined;
+    if (!reply.ok) {
+      const error = Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {});
+      batch.forEach((pending) => pending.reject(error));
+    } else {
+      batch.forEach((pending, index) => settleAppend(pending, reply.replies[index], reply.recordedAt));
+      if (reply.replies.some((appendReply) => appendReply.outcome === 'appended')) {
+        this.commitCount += 1;
+        this.commits.emit(COMMITTED);
       }
     }
-    const actualVersion = this.currentVersion(streamName);
-    if (expectedVersion !== 'any' && expectedVersion !== actualVersion) {
-      return { result: { outcome: 'version_conflict', actualVersion } };
-    }
-    const stored = events.map(({ event, data, metadata }, index): StoredEvent => {
-      const streamVersion = actualVersion + index + 1;
-      const { lastInsertRowid } = this.statements.insertEvent.run(
-        streamName,
-        streamVersion,
-        event.id,
-        event.type,
-        data,
-        metadata,
-        recordedAt,
-      );
-      return {
-        id: event.id,
-        type: event.type,
-        data: event.data,
-        metadata: event.metadata,
-        streamName,
-        streamVersion,
-        position: lastInsertRowid.toString(),
-        recordedAt,
-      };
-    });
-    return { result: { outcome: 'appended', events: stored, nextExpectedVersion: actualVersion + events.length } };
+    this.sendNextBatch();
+    if (!this.inFlight && this.queue.length === 0) this.drained?.();
   }
 
-  private currentVersion(streamName: string): number {
-    const version = this.statements.streamVersion.get(streamName) as bigint | null;
-    return version === null ? 0 : Number(version);
+  private failWriter(error: Error): void {
+    this.writerFailure ??= error;
+    const waiting = [...(this.inFlight ?? []), ...this.queue.splice(0)];
+    this.inFlight = undefined;
+    waiting.forEach((pending) => pending.reject(error));
+    this.drained?.();
   }
 
   private readPage(after: string | undefined, limit: number): StoredEvent[] {
     this.assertOpen();
     const afterPosition = after === undefined ? 0n : parsePosition(after);
-    const rows = this.statements.readAll.all(afterPosition, limit) as EventRow[];
-    return rows.map(toStoredEvent);
+    return (this.statements.readAll.all(afterPosition, limit) as EventRow[]).map(toStoredEvent);
   }
 
   private assertOpen(): void {
@@ -307,13 +224,58 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function prepareStatements(db: Database.Database) {
+/** The writer thread, from the compiled .js beside this file, or from the .ts source under ts-node (tests, benchmarks). */
+function startWriter(workerData: WriterWorkerData): Promise<Worker> {
+  const fromSource = extname(__filename) === '.ts';
+  const worker = new Worker(join(__dirname, `sqlite-writer.worker${fromSource ? '.ts' : '.js'}`), {
+    workerData,
+    execArgv: fromSource ? ['-r', 'ts-node/register/transpile-only'] : [],
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (ready: { ready: boolean; error?: string }) => {
+      worker.off('error', reject);
+      if (ready.ready) resolve(worker);
+      else void worker.terminate().then(() => reject(new Error(ready.error)));
+    });
+  });
+}
+
+function settleAppend(pending: PendingAppend, reply: BatchReplyItem, recordedAt: string): void {
+  const { request, events } = pending;
+  switch (reply.outcome) {
+    case 'appended':
+      pending.resolve({
+        outcome: 'appended',
+        events: events.map((event, index) => ({
+          id: event.id,
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata,
+          streamName: request.streamName,
+          streamVersion: reply.firstVersion + index,
+          position: reply.positions[index],
+          recordedAt,
+        })),
+        nextExpectedVersion: reply.firstVersion + events.length - 1,
+      });
+      return;
+    case 'duplicate':
+      pending.resolve({ outcome: 'duplicate', existing: toStoredEvent(reply.existing) });
+      return;
+    case 'version_conflict':
+      pending.resolve({ outcome: 'version_conflict', actualVersion: reply.actualVersion });
+      return;
+    case 'id_collision':
+      pending.reject(new EventIdCollisionError(request.streamName, reply.eventId));
+  }
+}
+
+type BatchReplyItem = Extract<BatchReply, { ok: true }>['replies'][number];
+
+function prepareReadStatements(db: Database.Database) {
   return {
-    insertEvent: db.prepare(
-      'INSERT INTO events (stream_name, stream_version, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
     findEvent: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`),
-    eventIdExists: db.prepare('SELECT 1 FROM events WHERE id = ?').pluck(),
     streamVersion: db.prepare('SELECT MAX(stream_version) FROM events WHERE stream_name = ?').pluck(),
     readStream: db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_version > ? ORDER BY stream_version LIMIT ?`,
@@ -328,8 +290,8 @@ function toStoredEvent(row: EventRow): StoredEvent {
   return {
     id: row.id,
     type: row.type,
-    data: JSON.parse(row.data) as JsonObject,
-    metadata: JSON.parse(row.metadata) as JsonObject,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
     streamName: row.stream_name,
     streamVersion: Number(row.stream_version),
     position: row.position.toString(),
@@ -337,11 +299,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
-function validateAppend(
-  streamName: string,
-  events: readonly NewEvent[],
-  expectedVersion: ExpectedVersion,
-): SerializedEvent[] {
+function serializeAppend(streamName: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): AppendRequest['events'] {
   if (typeof streamName !== 'string' || streamName.length === 0) {
     throw new TypeError('append: streamName must be a non-empty string');
   }
@@ -360,14 +318,15 @@ function validateAppend(
     if (ids.has(event.id)) throw new EventIdCollisionError(streamName, event.id);
     ids.add(event.id);
     return {
-      event,
+      id: event.id,
+      type: event.type,
       data: serializeObject(event.data, `event ${event.id} data`),
       metadata: serializeObject(event.metadata, `event ${event.id} metadata`),
     };
   });
 }
 
-function serializeObject(value: JsonObject, what: string): string {
+function serializeObject(value: unknown, what: string): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${what} must be a JSON object`);
   }
