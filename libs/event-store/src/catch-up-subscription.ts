@@ -1,4 +1,6 @@
-import type { EventHandler, StoredEvent, Subscription } from './event-store.port';
+import { EventEmitter } from 'node:events';
+import { positiveInteger } from './argument-checks';
+import type { EventHandler, StoredEvent, SubscribeOptions, Subscription } from './event-store.port';
 
 /** Tells a subscription that new events may have been committed. */
 export interface CommitSignal {
@@ -86,5 +88,63 @@ export class CatchUpSubscription implements Subscription {
       const cancelCommitListener = commitSignal.onNextCommit(wake);
       this.wakeUp = wake;
     });
+  }
+}
+
+export interface CatchUpSubscriptionsOptions {
+  /** How often an idle subscription reads anyway. Default 250. */
+  readonly subscriptionPollIntervalMs?: number;
+  /** Events per read while a subscription catches up, unless it asks otherwise. Default 256. */
+  readonly defaultSubscriptionBatchSize?: number;
+}
+
+const COMMITTED = 'committed';
+
+/**
+ * The catch-up subscriptions of one store, all woken by its commit signal:
+ * the store calls signalCommit() after each commit it makes or learns of.
+ */
+export class CatchUpSubscriptions {
+  readonly pollIntervalMs: number;
+  private readonly defaultBatchSize: number;
+  private readonly running = new Set<CatchUpSubscription>();
+  private readonly commits = new EventEmitter().setMaxListeners(0);
+  private commitCount = 0;
+  private readonly commitSignal: CommitSignal = {
+    commitCount: () => this.commitCount,
+    onNextCommit: (listener) => {
+      this.commits.once(COMMITTED, listener);
+      return () => this.commits.off(COMMITTED, listener);
+    },
+  };
+
+  constructor(options: CatchUpSubscriptionsOptions) {
+    this.pollIntervalMs = positiveInteger(options.subscriptionPollIntervalMs ?? 250, 'subscriptionPollIntervalMs');
+    this.defaultBatchSize = positiveInteger(options.defaultSubscriptionBatchSize ?? 256, 'defaultSubscriptionBatchSize');
+  }
+
+  /** Starts a subscription that reads with `readPage`; the store has checked `options.after` already. */
+  subscribe(handler: EventHandler, options: SubscribeOptions, readPage: CatchUpSubscriptionOptions['readPage']): Subscription {
+    const subscription = new CatchUpSubscription({
+      readPage,
+      commitSignal: this.commitSignal,
+      handler,
+      after: options.after,
+      batchSize: positiveInteger(options.batchSize ?? this.defaultBatchSize, 'batchSize'),
+      pollIntervalMs: this.pollIntervalMs,
+      onEnd: () => this.running.delete(subscription),
+    });
+    this.running.add(subscription);
+    return subscription;
+  }
+
+  signalCommit(): void {
+    this.commitCount += 1;
+    this.commits.emit(COMMITTED);
+  }
+
+  /** Stops every subscription, letting running handlers finish. */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running].map((subscription) => subscription.stop()));
   }
 }

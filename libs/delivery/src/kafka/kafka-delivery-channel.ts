@@ -1,5 +1,5 @@
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { Delivery, DeliveryChannel, partyTopic } from '../delivery-channel.port';
+import { Delivery, DeliveryChannel, DeliveryPayload, partyTopic } from '../delivery-channel.port';
 
 export interface KafkaDeliveryOptions {
   readonly brokers: readonly string[];
@@ -43,18 +43,21 @@ export class KafkaDeliveryChannel implements DeliveryChannel {
 
   async deliver(deliveries: readonly Delivery[]): Promise<void> {
     if (deliveries.length === 0) return;
-    const records = deliveries.map(({ party, payload }) => ({
-      topic: partyTopic(party),
-      message: {
-        key: payload.caseId,
-        value: JSON.stringify(payload),
-        headers: {
-          'message-id': payload.messageId,
-          'message-type': payload.type,
-          'case-version': String(payload.caseVersion),
-        },
-      },
-    }));
+    const messages = new Map<DeliveryPayload, ProduceRecord['message']>();
+    const messageOf = (payload: DeliveryPayload) => {
+      let message = messages.get(payload);
+      if (!message) {
+        message = {
+          key: payload.caseId,
+          value: JSON.stringify(payload),
+          headers: { 'message-id': payload.messageId, 'message-type': payload.type, 'case-version': String(payload.caseVersion) },
+        };
+        messages.set(payload, message);
+      }
+      return message;
+    };
+    // One serialization per message, however many parties receive it.
+    const records = deliveries.map(({ party, payload }) => ({ topic: partyTopic(party), message: messageOf(payload) }));
     await this.ensureTopics([...new Set(records.map((record) => record.topic))]);
     for (const chunk of produceRequests(records)) {
       await this.producer.sendBatch({

@@ -4,3 +4,4 @@ export {
   type AppenderProcessOptions,
   type EventStoreHarness,
 } from './event-store.conformance';
+export { closedAfterEachTest, spawnAppenderScript } from './engine-specs';

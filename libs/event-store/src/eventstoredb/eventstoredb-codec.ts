@@ -4,7 +4,7 @@
  * No I/O here, so all of it is unit-tested without a server.
  */
 import { ANY, NO_STREAM, type AppendExpectedRevision, type CurrentRevision, type Position, type RecordedEvent } from '@eventstore/db-client';
-import { EventIdCollisionError } from '../event-store.errors';
+import { checkAppendArguments, parseDecimalPosition, serializeEventBodies } from '../argument-checks';
 import type { ExpectedVersion, JsonObject, NewEvent, StoredEvent } from '../event-store.port';
 
 /**
@@ -12,7 +12,6 @@ import type { ExpectedVersion, JsonObject, NewEvent, StoredEvent } from '../even
  * only a lower-case UUID comes back exactly as it was given.
  */
 const LOWER_CASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const DECIMAL = /^(0|[1-9][0-9]*)$/;
 /** Positions are byte offsets in the transaction log: signed 64-bit on the server. */
 const MAX_POSITION = (1n << 63n) - 1n;
 
@@ -64,10 +63,7 @@ export function positionOf(event: { readonly id: string; readonly streamId: stri
 
 /** A position string of ours, back as the number it encodes. */
 export function parsePosition(position: string): bigint {
-  if (typeof position !== 'string' || !DECIMAL.test(position) || BigInt(position) > MAX_POSITION) {
-    throw new TypeError(`not an event store position: ${String(position)}`);
-  }
-  return BigInt(position);
+  return parseDecimalPosition(position, MAX_POSITION);
 }
 
 /** The `$all` position to read or subscribe from for one of our position strings. */
@@ -113,43 +109,36 @@ export interface ValidatedAppend {
   readonly expectedVersion: ExpectedVersion;
 }
 
-/** Checks an append before anything is written; throws what the other adapters throw for the same mistakes. */
+/**
+ * Checks an append before anything is written; throws what the other adapters
+ * throw for the same mistakes, and refuses what EventStoreDB cannot keep as
+ * given: reserved stream names and event types, ids other than lower-case UUIDs.
+ */
 export function validateAppend(
   streamName: string,
   events: readonly NewEvent[],
   expectedVersion: ExpectedVersion,
   idIndexStreamPrefix: string,
 ): ValidatedAppend {
-  validateStreamName(streamName, idIndexStreamPrefix);
-  if (expectedVersion !== 'any') nonNegativeInteger(expectedVersion, 'expectedVersion');
-  if (!Array.isArray(events) || events.length === 0) {
-    throw new TypeError(`append to ${streamName}: at least one event is required`);
-  }
-  const ids = new Set<string>();
-  for (const event of events) {
-    if (typeof event.id !== 'string' || !LOWER_CASE_UUID.test(event.id)) {
-      throw new TypeError(
-        `append to ${streamName}: event id ${String(event.id)} is not a lower-case UUID (EventStoreDB stores event ids as UUIDs)`,
-      );
-    }
-    if (typeof event.type !== 'string' || event.type.length === 0) {
-      throw new TypeError(`append to ${streamName}: event ${event.id} needs a non-empty string type`);
-    }
-    if (event.type.startsWith('$')) {
-      throw new TypeError(`append to ${streamName}: event type ${event.type} starts with $, which EventStoreDB reserves for system events`);
-    }
-    if (ids.has(event.id)) throw new EventIdCollisionError(streamName, event.id);
-    ids.add(event.id);
-    checkJsonObject(event.data, `event ${event.id} data`);
-    checkJsonObject(event.metadata, `event ${event.id} metadata`);
-  }
+  checkAppendArguments(streamName, events, expectedVersion, {
+    checkStreamName: (name) => checkReservedStreamName(name, idIndexStreamPrefix),
+    checkEventId: (id, name) => {
+      if (typeof id !== 'string' || !LOWER_CASE_UUID.test(id)) {
+        throw new TypeError(`append to ${name}: event id ${String(id)} is not a lower-case UUID (EventStoreDB stores event ids as UUIDs)`);
+      }
+    },
+    checkEventType: (type, name) => {
+      if (type.startsWith('$')) {
+        throw new TypeError(`append to ${name}: event type ${type} starts with $, which EventStoreDB reserves for system events`);
+      }
+    },
+    // Throws on what JSON cannot carry (a bigint, a cycle) before anything is written; the client serializes again.
+    eachEvent: serializeEventBodies,
+  });
   return { streamName, events, expectedVersion };
 }
 
-export function validateStreamName(streamName: string, idIndexStreamPrefix: string): void {
-  if (typeof streamName !== 'string' || streamName.length === 0) {
-    throw new TypeError('append: streamName must be a non-empty string');
-  }
+function checkReservedStreamName(streamName: string, idIndexStreamPrefix: string): void {
   if (streamName.startsWith('$') || streamName.startsWith(idIndexStreamPrefix)) {
     throw new TypeError(`append to ${streamName}: stream names starting with $ or ${idIndexStreamPrefix} are reserved`);
   }
@@ -187,27 +176,9 @@ export function redactConnectionString(connectionString: string): string {
   return connectionString.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
-export function nonNegativeInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
-}
-
-export function positiveInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
-}
-
 function safeVersion(version: bigint): number {
   if (version > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`stream version ${version} is beyond what this port represents`);
   return Number(version);
-}
-
-function checkJsonObject(value: unknown, what: string): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${what} must be a JSON object`);
-  }
-  // Throws on what JSON cannot carry (a bigint, a cycle) before anything is written.
-  JSON.stringify(value);
 }
 
 function jsonObject(value: unknown, what: string): JsonObject {

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { EventStoreDBClient, FORWARDS, START, jsonEvent, type ResolvedEvent } from '@eventstore/db-client';
-import { describeEventStoreConformance } from '../conformance';
+import { closedAfterEachTest, describeEventStoreConformance, spawnAppenderScript } from '../conformance';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
 import type { AppendResult, NewEvent, StoredEvent } from '../event-store.port';
 import { normalizeConnectionString } from './eventstoredb-codec';
@@ -65,21 +64,14 @@ function describeOnServer(serverPlan: Exclude<EventStoreDbTestServerPlan, { kind
     describeEventStoreConformance('eventstoredb', {
       open: () => EventStoreDbEventStore.open({ connectionString }),
       startAppenderProcess: ({ streamNames }) =>
-        spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', APPENDER_SCRIPT, ...streamNames], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, ESDB_CONNECTION_STRING: connectionString },
-        }),
+        spawnAppenderScript(APPENDER_SCRIPT, streamNames, { ESDB_CONNECTION_STRING: connectionString }),
     });
 
     describe('engine specifics', () => {
-      const openStores: EventStoreDbEventStore[] = [];
       let raw: EventStoreDBClient;
-
-      async function openStore(options: Partial<EventStoreDbEventStoreOptions> = {}): Promise<EventStoreDbEventStore> {
-        const store = await EventStoreDbEventStore.open({ connectionString, ...options });
-        openStores.push(store);
-        return store;
-      }
+      const openStore = closedAfterEachTest((options: Partial<EventStoreDbEventStoreOptions>) =>
+        EventStoreDbEventStore.open({ connectionString, ...options }),
+      );
 
       beforeAll(() => {
         raw = EventStoreDBClient.connectionString(normalizeConnectionString(connectionString));
@@ -89,10 +81,6 @@ function describeOnServer(serverPlan: Exclude<EventStoreDbTestServerPlan, { kind
         await raw.dispose();
         // dispose() ends the client's calls but leaves its gRPC channel open.
         (await (raw as unknown as { getChannel(): Promise<{ close(): void }> }).getChannel()).close();
-      });
-
-      afterEach(async () => {
-        await Promise.all(openStores.splice(0).map((store) => store.close()));
       });
 
       it("gives events their $all commit position, which equals the prepare position, also within one append", async () => {

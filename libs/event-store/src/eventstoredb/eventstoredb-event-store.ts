@@ -25,6 +25,7 @@ import {
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
+import { nonNegativeInteger, positiveInteger } from '../argument-checks';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
 import type {
   AppendResult,
@@ -38,17 +39,16 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
+import { OperationsInFlight } from '../operations-in-flight';
 import {
   allPositionOf,
   comparePositions,
   encodePosition,
   expectedRevisionFor,
   isExchangeEvent,
-  nonNegativeInteger,
   normalizeConnectionString,
   parsePosition,
   positionOf,
-  positiveInteger,
   redactConnectionString,
   toStoredEvent,
   validateAppend,
@@ -125,9 +125,7 @@ const HEAD_PAGE_SIZE = 64;
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
-  private readonly operationsInFlight = new Set<Promise<unknown>>();
-  private closing: Promise<void> | undefined;
-  private isClosed = false;
+  private readonly operations = new OperationsInFlight();
   private readonly operationTimeoutMs: number;
   private readonly claimTimeoutMs: number;
   private readonly claimPollIntervalMs: number;
@@ -223,7 +221,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
-    if (this.closing) throw new EventStoreClosedError();
+    if (this.operations.isClosing) throw new EventStoreClosedError();
     const after = options.after === undefined ? undefined : parsePosition(options.after);
     // The server pages its catch-up reads itself; batchSize is checked for the port's sake only.
     if (options.batchSize !== undefined) positiveInteger(options.batchSize, 'batchSize');
@@ -247,29 +245,17 @@ export class EventStoreDbEventStore implements EventStore {
    * included), waits for the calls still running, then closes the connection.
    */
   close(): Promise<void> {
-    this.closing ??= this.closeAfterPendingWork();
-    return this.closing;
-  }
-
-  private async closeAfterPendingWork(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    this.isClosed = true;
-    while (this.operationsInFlight.size > 0) {
-      await Promise.allSettled([...this.operationsInFlight]);
-    }
-    await disposeClient(this.client);
+    return this.operations.close(
+      async () => {
+        await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+      },
+      () => disposeClient(this.client),
+    );
   }
 
   /** Runs `operation` unless the store is closed, and lets close() wait for it. */
   private track<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.isClosed) return Promise.reject(new EventStoreClosedError());
-    const running = operation();
-    this.operationsInFlight.add(running);
-    const forget = (): void => {
-      this.operationsInFlight.delete(running);
-    };
-    running.then(forget, forget);
-    return running;
+    return this.operations.track(operation);
   }
 
   // ---- append -------------------------------------------------------------

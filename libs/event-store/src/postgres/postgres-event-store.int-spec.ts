@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { describeEventStoreConformance } from '../conformance';
+import { closedAfterEachTest, describeEventStoreConformance, spawnAppenderScript } from '../conformance';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
 import type { AppendResult, EventStore, NewEvent, StoredEvent } from '../event-store.port';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
@@ -48,20 +47,13 @@ function describePostgresEventStore(connectionString: string): void {
     describeEventStoreConformance('postgres', {
       open: () => PostgresEventStore.open({ connectionString, schema }),
       startAppenderProcess: ({ streamNames }) =>
-        spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', APPENDER_SCRIPT, schema, ...streamNames], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, DATABASE_URL: connectionString },
-        }),
+        spawnAppenderScript(APPENDER_SCRIPT, [schema, ...streamNames], { DATABASE_URL: connectionString }),
     });
 
     describe('engine specifics', () => {
-      const openStores: PostgresEventStore[] = [];
-
-      async function openStore(options: Partial<PostgresEventStoreOptions> = {}): Promise<PostgresEventStore> {
-        const store = await PostgresEventStore.open({ connectionString, schema, ...options });
-        openStores.push(store);
-        return store;
-      }
+      const openStore = closedAfterEachTest((options: Partial<PostgresEventStoreOptions>) =>
+        PostgresEventStore.open({ connectionString, schema, ...options }),
+      );
 
       /** A schema name of this run that afterAll drops. */
       function extraSchemaName(): string {
@@ -69,10 +61,6 @@ function describePostgresEventStore(connectionString: string): void {
         extraSchemas.push(name);
         return name;
       }
-
-      afterEach(async () => {
-        await Promise.all(openStores.splice(0).map((store) => store.close()));
-      });
 
       describe('schema and migrations', () => {
         it('open() refuses a schema that does not exist with one line naming the fix, and creates nothing', async () => {

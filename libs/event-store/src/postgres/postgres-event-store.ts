@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { Client, DatabaseError, Pool } from 'pg';
-import { CatchUpSubscription } from '../catch-up-subscription';
+import { checkAppendArguments, nonNegativeInteger, parseDecimalPosition, positiveInteger, serializeJsonObject } from '../argument-checks';
+import { CatchUpSubscriptions } from '../catch-up-subscription';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
 import type {
   AppendResult,
@@ -15,6 +15,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
+import { OperationsInFlight } from '../operations-in-flight';
 import {
   DEFAULT_POSTGRES_SCHEMA,
   POSTGRES_SCHEMA_VERSION,
@@ -71,7 +72,6 @@ const MAX_EVENTS_PER_APPEND = Number(POSITIONS_PER_TRANSACTION);
 const MAX_TRANSACTION_ID = 2n ** 64n - 1n;
 /** One channel for every schema; the payload names the schema that committed. */
 const COMMIT_CHANNEL = 'cmx_event_store_commits';
-const COMMITTED = 'committed';
 const MAX_APPEND_ATTEMPTS = 20;
 const LISTENER_RECONNECT_DELAY_MS = 1000;
 const HELD_BACK_RECHECK_MS = 20;
@@ -106,19 +106,13 @@ const EVENT_COLUMNS =
  */
 export class PostgresEventStore implements EventStore {
   private readonly statements: ReturnType<typeof sqlStatements>;
-  private readonly commits = new EventEmitter().setMaxListeners(0);
-  private commitCount = 0;
-  private readonly subscriptions = new Set<CatchUpSubscription>();
-  private readonly operationsInFlight = new Set<Promise<unknown>>();
+  private readonly subscriptions: CatchUpSubscriptions;
+  private readonly operations = new OperationsInFlight();
   private readonly commitListener: CommitListener;
   private notifying: Promise<void> | undefined;
   private heldBackRecheck: NodeJS.Timeout | undefined;
   private readonly heldBackRecheckMs: number;
   private notifyAgain = false;
-  private closing: Promise<void> | undefined;
-  private isClosed = false;
-  private readonly subscriptionPollIntervalMs: number;
-  private readonly defaultSubscriptionBatchSize: number;
 
   private constructor(
     private readonly pool: Pool,
@@ -126,9 +120,8 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions,
   ) {
     this.statements = sqlStatements(schema);
-    this.subscriptionPollIntervalMs = positiveInteger(options.subscriptionPollIntervalMs ?? 250, 'subscriptionPollIntervalMs');
-    this.defaultSubscriptionBatchSize = positiveInteger(options.defaultSubscriptionBatchSize ?? 256, 'defaultSubscriptionBatchSize');
-    this.heldBackRecheckMs = Math.min(HELD_BACK_RECHECK_MS, this.subscriptionPollIntervalMs);
+    this.subscriptions = new CatchUpSubscriptions(options);
+    this.heldBackRecheckMs = Math.min(HELD_BACK_RECHECK_MS, this.subscriptions.pollIntervalMs);
     this.commitListener = new CommitListener(options.connectionString, schema, () => this.signalCommit());
   }
 
@@ -210,26 +203,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
-    if (this.closing) throw new EventStoreClosedError();
-    if (options.after !== undefined) parsePosition(options.after);
+    if (this.operations.isClosing) throw new EventStoreClosedError();
+    if (options.after !== undefined) parseDecimalPosition(options.after);
     this.commitListener.start();
-    const subscription = new CatchUpSubscription({
-      readPage: (after, limit) => this.track(() => this.readSubscriptionPage(after, limit)),
-      commitSignal: {
-        commitCount: () => this.commitCount,
-        onNextCommit: (listener) => {
-          this.commits.once(COMMITTED, listener);
-          return () => this.commits.off(COMMITTED, listener);
-        },
-      },
-      handler,
-      after: options.after,
-      batchSize: positiveInteger(options.batchSize ?? this.defaultSubscriptionBatchSize, 'batchSize'),
-      pollIntervalMs: this.subscriptionPollIntervalMs,
-      onEnd: () => this.subscriptions.delete(subscription),
-    });
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.subscribe(handler, options, (after, limit) => this.track(() => this.readSubscriptionPage(after, limit)));
   }
 
   ping(): Promise<void> {
@@ -243,32 +220,20 @@ export class PostgresEventStore implements EventStore {
    * included), waits for the calls still running, then closes the connections.
    */
   close(): Promise<void> {
-    this.closing ??= this.closeAfterPendingWork();
-    return this.closing;
-  }
-
-  private async closeAfterPendingWork(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    this.isClosed = true;
-    while (this.operationsInFlight.size > 0) {
-      await Promise.allSettled([...this.operationsInFlight]);
-    }
-    await this.notifying;
-    clearTimeout(this.heldBackRecheck);
-    await this.commitListener.stop();
-    await this.pool.end();
+    return this.operations.close(
+      () => this.subscriptions.stopAll(),
+      async () => {
+        await this.notifying;
+        clearTimeout(this.heldBackRecheck);
+        await this.commitListener.stop();
+        await this.pool.end();
+      },
+    );
   }
 
   /** Runs `operation` unless the store is closed, and lets close() wait for it. */
   private track<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.isClosed) return Promise.reject(new EventStoreClosedError());
-    const running = operation();
-    this.operationsInFlight.add(running);
-    const forget = (): void => {
-      this.operationsInFlight.delete(running);
-    };
-    running.then(forget, forget);
-    return running;
+    return this.operations.track(operation);
   }
 
   private async tryAppend(append: SerializedAppend): Promise<AppendResult | 'retry'> {
@@ -352,7 +317,7 @@ export class PostgresEventStore implements EventStore {
       limit,
     ]);
     const page = rows.filter((row): row is EventRow & { held_back: boolean } => row.id != null).map(toStoredEvent);
-    if (page.length === 0 && rows[0].held_back && !this.heldBackRecheck && !this.isClosed) {
+    if (page.length === 0 && rows[0].held_back && !this.heldBackRecheck && !this.operations.isClosed) {
       this.heldBackRecheck = setTimeout(() => {
         this.heldBackRecheck = undefined;
         this.signalCommit();
@@ -362,8 +327,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private signalCommit(): void {
-    this.commitCount += 1;
-    this.commits.emit(COMMITTED);
+    this.subscriptions.signalCommit();
   }
 
   /** Sends one NOTIFY at a time; the commits made while one is on its way are covered by one more. */
@@ -544,65 +508,21 @@ function toPosition(transactionId: string, eventIndex: number): string {
 
 /** The ($1 transaction id, $2 event index) to read after; undefined when no event can come after `after`. */
 function positionParameters(after: string | undefined): [transactionId: string, eventIndex: number] | undefined {
-  const position = after === undefined ? 0n : parsePosition(after);
+  const position = after === undefined ? 0n : parseDecimalPosition(after);
   const transactionId = position / POSITIONS_PER_TRANSACTION;
   if (transactionId > MAX_TRANSACTION_ID) return undefined;
   return [transactionId.toString(), Number(position % POSITIONS_PER_TRANSACTION)];
 }
 
 function serializeAppend(streamName: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): SerializedAppend {
-  if (typeof streamName !== 'string' || streamName.length === 0) {
-    throw new TypeError('append: streamName must be a non-empty string');
-  }
-  if (expectedVersion !== 'any') nonNegativeInteger(expectedVersion, 'expectedVersion');
-  if (!Array.isArray(events) || events.length === 0) {
-    throw new TypeError(`append to ${streamName}: at least one event is required`);
-  }
-  if (events.length > MAX_EVENTS_PER_APPEND) {
-    throw new RangeError(`append to ${streamName}: at most ${MAX_EVENTS_PER_APPEND} events per append`);
-  }
-  const ids = new Set<string>();
-  for (const event of events) {
-    if (typeof event.id !== 'string' || event.id.length === 0) {
-      throw new TypeError(`append to ${streamName}: every event needs a non-empty string id`);
-    }
-    if (typeof event.type !== 'string' || event.type.length === 0) {
-      throw new TypeError(`append to ${streamName}: event ${event.id} needs a non-empty string type`);
-    }
-    if (ids.has(event.id)) throw new EventIdCollisionError(streamName, event.id);
-    ids.add(event.id);
-  }
+  checkAppendArguments(streamName, events, expectedVersion, { maxEventsPerAppend: MAX_EVENTS_PER_APPEND });
   return {
     streamName,
     expectedVersion,
     events,
-    ids: [...ids],
+    ids: events.map((event) => event.id),
     types: events.map((event) => event.type),
-    data: events.map((event) => serializeObject(event.data, `event ${event.id} data`)),
-    metadata: events.map((event) => serializeObject(event.metadata, `event ${event.id} metadata`)),
+    data: events.map((event) => serializeJsonObject(event.data, `event ${event.id} data`)),
+    metadata: events.map((event) => serializeJsonObject(event.metadata, `event ${event.id} metadata`)),
   };
-}
-
-function serializeObject(value: JsonObject, what: string): string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${what} must be a JSON object`);
-  }
-  return JSON.stringify(value);
-}
-
-function parsePosition(position: string): bigint {
-  if (typeof position !== 'string' || !/^(0|[1-9][0-9]*)$/.test(position)) {
-    throw new TypeError(`not an event store position: ${String(position)}`);
-  }
-  return BigInt(position);
-}
-
-function nonNegativeInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
-}
-
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
 }

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describeEventStoreConformance } from '../conformance';
+import { closedAfterEachTest, describeEventStoreConformance, spawnAppenderScript } from '../conformance';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
 import type { AppendResult, NewEvent, StoredEvent } from '../event-store.port';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
@@ -19,28 +18,15 @@ describe('SqliteEventStore', () => {
 
   describeEventStoreConformance('sqlite', {
     open: () => SqliteEventStore.open({ file: sharedFile }),
-    startAppenderProcess: ({ streamNames }) =>
-      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', APPENDER_SCRIPT, sharedFile, ...streamNames], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
+    startAppenderProcess: ({ streamNames }) => spawnAppenderScript(APPENDER_SCRIPT, [sharedFile, ...streamNames]),
   });
 
   describe('engine specifics', () => {
-    const openStores: SqliteEventStore[] = [];
     let file: string;
-
-    async function openStore(options: Partial<SqliteEventStoreOptions> = {}): Promise<SqliteEventStore> {
-      const store = await SqliteEventStore.open({ file, ...options });
-      openStores.push(store);
-      return store;
-    }
+    const openStore = closedAfterEachTest((options: Partial<SqliteEventStoreOptions>) => SqliteEventStore.open({ file, ...options }));
 
     beforeEach(() => {
       file = join(directory, `${randomUUID()}.sqlite`);
-    });
-
-    afterEach(async () => {
-      await Promise.all(openStores.splice(0).map((store) => store.close()));
     });
 
     it('creates a new file empty: no head position, nothing to read', async () => {

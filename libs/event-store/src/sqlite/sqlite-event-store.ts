@@ -1,8 +1,14 @@
-import { EventEmitter } from 'node:events';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { CatchUpSubscription } from '../catch-up-subscription';
+import {
+  checkAppendArguments,
+  nonNegativeInteger,
+  parseDecimalPosition,
+  positiveInteger,
+  serializeEventBodies,
+} from '../argument-checks';
+import { CatchUpSubscriptions } from '../catch-up-subscription';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
 import type {
   AppendResult,
@@ -40,7 +46,6 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
-const COMMITTED = 'committed';
 const NO_LIMIT = -1;
 
 /**
@@ -53,18 +58,14 @@ const NO_LIMIT = -1;
  */
 export class SqliteEventStore implements EventStore {
   private readonly statements: ReturnType<typeof prepareReadStatements>;
-  private readonly commits = new EventEmitter().setMaxListeners(0);
-  private commitCount = 0;
   private queue: PendingAppend[] = [];
   private inFlight: readonly PendingAppend[] | undefined;
   private writerFailure: Error | undefined;
   private drained: (() => void) | undefined;
   private closing: Promise<void> | undefined;
   private isClosed = false;
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly subscriptions: CatchUpSubscriptions;
   private readonly maxBatchSize: number;
-  private readonly subscriptionPollIntervalMs: number;
-  private readonly defaultSubscriptionBatchSize: number;
 
   private constructor(
     private readonly reader: Database.Database,
@@ -72,8 +73,7 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions,
   ) {
     this.maxBatchSize = positiveInteger(options.maxBatchSize ?? 512, 'maxBatchSize');
-    this.subscriptionPollIntervalMs = positiveInteger(options.subscriptionPollIntervalMs ?? 250, 'subscriptionPollIntervalMs');
-    this.defaultSubscriptionBatchSize = positiveInteger(options.defaultSubscriptionBatchSize ?? 256, 'defaultSubscriptionBatchSize');
+    this.subscriptions = new CatchUpSubscriptions(options);
     this.statements = prepareReadStatements(reader);
     writer.on('message', (reply: BatchReply) => this.settle(reply));
     writer.on('error', (error) => this.failWriter(error));
@@ -136,24 +136,8 @@ export class SqliteEventStore implements EventStore {
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
     if (this.closing) throw new EventStoreClosedError();
-    if (options.after !== undefined) parsePosition(options.after);
-    const subscription = new CatchUpSubscription({
-      readPage: async (after, limit) => this.readPage(after, limit),
-      commitSignal: {
-        commitCount: () => this.commitCount,
-        onNextCommit: (listener) => {
-          this.commits.once(COMMITTED, listener);
-          return () => this.commits.off(COMMITTED, listener);
-        },
-      },
-      handler,
-      after: options.after,
-      batchSize: positiveInteger(options.batchSize ?? this.defaultSubscriptionBatchSize, 'batchSize'),
-      pollIntervalMs: this.subscriptionPollIntervalMs,
-      onEnd: () => this.subscriptions.delete(subscription),
-    });
-    this.subscriptions.add(subscription);
-    return subscription;
+    if (options.after !== undefined) parseDecimalPosition(options.after);
+    return this.subscriptions.subscribe(handler, options, async (after, limit) => this.readPage(after, limit));
   }
 
   async ping(): Promise<void> {
@@ -172,7 +156,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async closeAfterPendingWork(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.subscriptions.stopAll();
     if (this.inFlight || this.queue.length > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     this.isClosed = true;
     const exited = new Promise((resolve) => this.writer.once('exit', resolve));
@@ -196,10 +180,7 @@ export class SqliteEventStore implements EventStore {
       batch.forEach((pending) => pending.reject(error));
     } else {
       batch.forEach((pending, index) => settleAppend(pending, reply.replies[index], reply.recordedAt));
-      if (reply.replies.some((appendReply) => appendReply.outcome === 'appended')) {
-        this.commitCount += 1;
-        this.commits.emit(COMMITTED);
-      }
+      if (reply.replies.some((appendReply) => appendReply.outcome === 'appended')) this.subscriptions.signalCommit();
     }
     this.sendNextBatch();
     if (!this.inFlight && this.queue.length === 0) this.drained?.();
@@ -215,7 +196,7 @@ export class SqliteEventStore implements EventStore {
 
   private readPage(after: string | undefined, limit: number): StoredEvent[] {
     this.assertOpen();
-    const afterPosition = after === undefined ? 0n : parsePosition(after);
+    const afterPosition = after === undefined ? 0n : parseDecimalPosition(after);
     return (this.statements.readAll.all(afterPosition, limit) as EventRow[]).map(toStoredEvent);
   }
 
@@ -300,52 +281,11 @@ function toStoredEvent(row: EventRow): StoredEvent {
 }
 
 function serializeAppend(streamName: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): AppendRequest['events'] {
-  if (typeof streamName !== 'string' || streamName.length === 0) {
-    throw new TypeError('append: streamName must be a non-empty string');
-  }
-  if (expectedVersion !== 'any') nonNegativeInteger(expectedVersion, 'expectedVersion');
-  if (!Array.isArray(events) || events.length === 0) {
-    throw new TypeError(`append to ${streamName}: at least one event is required`);
-  }
-  const ids = new Set<string>();
-  return events.map((event) => {
-    if (typeof event.id !== 'string' || event.id.length === 0) {
-      throw new TypeError(`append to ${streamName}: every event needs a non-empty string id`);
-    }
-    if (typeof event.type !== 'string' || event.type.length === 0) {
-      throw new TypeError(`append to ${streamName}: event ${event.id} needs a non-empty string type`);
-    }
-    if (ids.has(event.id)) throw new EventIdCollisionError(streamName, event.id);
-    ids.add(event.id);
-    return {
-      id: event.id,
-      type: event.type,
-      data: serializeObject(event.data, `event ${event.id} data`),
-      metadata: serializeObject(event.metadata, `event ${event.id} metadata`),
-    };
+  const serialized: AppendRequest['events'][number][] = [];
+  checkAppendArguments(streamName, events, expectedVersion, {
+    eachEvent: (event) => {
+      serialized.push({ id: event.id, type: event.type, ...serializeEventBodies(event) });
+    },
   });
-}
-
-function serializeObject(value: unknown, what: string): string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${what} must be a JSON object`);
-  }
-  return JSON.stringify(value);
-}
-
-function parsePosition(position: string): bigint {
-  if (typeof position !== 'string' || !/^(0|[1-9][0-9]*)$/.test(position)) {
-    throw new TypeError(`not an event store position: ${String(position)}`);
-  }
-  return BigInt(position);
-}
-
-function nonNegativeInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
-}
-
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
+  return serialized;
 }
