@@ -9,10 +9,19 @@ const common = {
   testEnvironment: 'node',
 };
 
+// Where Docker answers and KAFKA_BROKERS / DATABASE_URL are not set, Testcontainers starts the missing engines
+// (test/support/container-engines.ts). Jest 30 runs each distinct globalSetup/globalTeardown path once per run,
+// over the projects that have tests in it: set on the two projects that use engines, it runs once when either
+// or both run, and not at all for `--selectProjects unit`.
+const engines = {
+  globalSetup: '<rootDir>/test/support/container-engines.ts',
+  globalTeardown: '<rootDir>/test/support/container-engines.ts',
+};
+
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,examples}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...common, ...engines, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
+    { ...common, ...engines, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };
