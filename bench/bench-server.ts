@@ -1,7 +1,9 @@
 /**
- * The embedded exchange plus one bench-only route, POST /bench/bare: the same
- * Fastify + Nest stack, JSON parsing and API-key guard, but no validation,
- * no decision and no store. Its throughput is the framework's ceiling.
+ * The embedded exchange plus two bench-only routes: POST /bench/bare, the same
+ * Fastify + Nest stack, JSON parsing and API-key guard but no validation, no
+ * decision and no store (the framework's ceiling); and POST /bench/fastify,
+ * registered on Fastify itself with the same JSON parsing and nothing else
+ * (the HTTP server's ceiling, without Nest).
  */
 import 'reflect-metadata';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
@@ -27,6 +29,14 @@ async function main() {
     imports: [ExchangeModule.forRoot(config), BareRouteModule],
   });
   app.useLogger(['error', 'warn']);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .post('/bench/fastify', async (request, reply) => {
+      const body = request.body as { header?: { messageId?: string } };
+      reply.code(201);
+      return { messageId: body?.header?.messageId, party: request.headers.authorization?.length };
+    });
   await app.listen(config.port, config.host);
   process.once('SIGUSR2', () => process.exit(0));
   process.stdout.write(`listening ${config.port}\n`);

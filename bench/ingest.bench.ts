@@ -3,7 +3,8 @@
  *
  * Against the embedded exchange (SQLite, fsync on every commit) in its own process:
  * 1. accepted messages/s and latency with N concurrent keep-alive clients posting realistic case.opened messages;
- * 2. the same load on a bare route of the same server (the framework's ceiling);
+ * 2. the same load on a bare route of the same server (the framework's ceiling), and on a route registered
+ *    on Fastify itself (the HTTP server's ceiling, without Nest);
  * 3. a fixed rate (default 2,000 messages/s) for the soak time, sampling the server's memory;
  * then, in this process, raw appends of the same events to a SQLite store (the store's ceiling).
  */
@@ -104,8 +105,9 @@ async function main() {
     await load('warm-up', `${base}/v1/messages`, { connections, duration: 3 });
     console.error(`1/4 ${connections} clients, ${duration} s on POST /v1/messages…`);
     results.push(await load(`POST /v1/messages, ${connections} clients`, `${base}/v1/messages`, { connections, duration }));
-    console.error(`2/4 ${connections} clients, ${duration} s on the bare route…`);
+    console.error(`2/4 ${connections} clients, ${duration} s on the bare route, then on the Fastify route…`);
     results.push(await load(`bare route, ${connections} clients`, `${base}/bench/bare`, { connections, duration }));
+    results.push(await load(`Fastify route without Nest, ${connections} clients`, `${base}/bench/fastify`, { connections, duration }));
     console.error(`3/4 ${rate} messages/s for ${soak} s, sampling the server's memory every 10 s…`);
     const started = Date.now();
     memory.push(`0 s: ${round(rssMiB(server.pid!))} MiB`);

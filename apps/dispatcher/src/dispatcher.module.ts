@@ -5,7 +5,6 @@ import { DELIVERY_CHANNEL, DeliveryChannel, KafkaDeliveryChannel } from '@cmx/de
 import { ConfigError, EngineProbes, ExchangeConfig } from '@cmx/platform';
 import { Dispatcher } from './dispatch-events/dispatcher.service';
 
-
 function openCheckpointStore(config: ExchangeConfig): CheckpointStore {
   return config.eventStore === 'postgres'
     ? PostgresCheckpointStore.open(config.databaseUrl!, config.databaseSchema)
