@@ -50,6 +50,18 @@ describe('POST /v1/messages over HTTP (embedded exchange on SQLite)', () => {
     expect(repeat.body).toEqual(first.body);
   });
 
+  it('answers a repeat the case would still take (an update without expectedCaseVersion) with its first receipt', async () => {
+    const caseId = newCaseId();
+    await it_.post(messageOf('case.opened', { caseId }));
+    const update = messageOf('case.updated', { caseId });
+    const first = await it_.post(update);
+    const repeat = await storesNothing(() => it_.post(update));
+    expect([first.status, repeat.status]).toEqual([201, 200]);
+    expect(repeat.body).toEqual(first.body);
+    const changed = await storesNothing(() => it_.post({ ...update, body: { summary: 'other content' } }));
+    expect([changed.status, changed.body.error]).toEqual([409, 'message_id_reused']);
+  });
+
   it('refuses a reused messageId with other content (409)', async () => {
     const opened = messageOf('case.opened', { caseId: newCaseId() });
     expect((await it_.post(opened)).status).toBe(201);

@@ -15,13 +15,18 @@ export class CaseStateCache {
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async load(caseId: string): Promise<CaseState> {
+  cached(caseId: string): CaseState | undefined {
     const cached = this.states.get(caseId);
     if (cached) {
       this.states.delete(caseId);
       this.states.set(caseId, cached);
-      return cached;
     }
+    return cached;
+  }
+
+  async load(caseId: string): Promise<CaseState> {
+    const cached = this.cached(caseId);
+    if (cached) return cached;
     const events = await this.store.readStream(caseStreamName(caseId));
     const state = events.reduce((current, event) => evolve(current, event as unknown as CaseEvent), initialCaseState);
     this.remember(caseId, state);

@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CmfMessage, validateCmfMessage } from '@cmx/contracts';
-import { assertSenderIsCaller, CaseMessageData, caseStreamName, decide, evolve, MessageIdReused } from '@cmx/case-domain';
+import {
+  assertSenderIsCaller,
+  CaseEvent,
+  CaseMessageData,
+  CaseState,
+  caseStreamName,
+  decide,
+  evolve,
+  initialCaseState,
+  MessageIdReused,
+} from '@cmx/case-domain';
 import { InvalidMessage } from '@cmx/errors';
 import { EVENT_STORE, EventStore, JsonObject, StoredEvent } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
@@ -40,11 +50,17 @@ export class SubmitMessageService {
     const messageId = message.header.messageId.toLowerCase();
     const { caseId } = message.header;
     return this.perCase.run(caseId, async () => {
-      const earlier = await this.store.findEvent(messageId);
-      if (earlier) return this.repeatOf(earlier, message);
       for (let attempt = 1; ; attempt++) {
-        const state = await this.caseStates.load(caseId);
-        const events = decide({ message, caller, receivedAt, directory: this.directory }, state);
+        const state = await this.currentState(message, attempt);
+        let events: CaseEvent[];
+        try {
+          events = decide({ message, caller, receivedAt, directory: this.directory }, state);
+        } catch (refusal) {
+          // A refused message may be the repeat of one stored earlier: that answers with its first receipt.
+          const earlier = await this.store.findEvent(messageId);
+          if (earlier) return this.repeatOf(earlier, message);
+          throw refusal;
+        }
         const result = await this.store.append(
           caseStreamName(caseId),
           events.map((event) => ({
@@ -67,6 +83,16 @@ export class SubmitMessageService {
         }
       }
     });
+  }
+
+  /**
+   * The case's state to decide on. A case.opened for a case this gateway does not hold is first decided as
+   * absent without a read: the append's expected version 0 is the check, and a conflict reads the case.
+   */
+  private currentState(message: CmfMessage, attempt: number): Promise<CaseState> | CaseState {
+    const { caseId, type } = message.header;
+    if (type === 'case.opened' && attempt === 1) return this.caseStates.cached(caseId) ?? initialCaseState;
+    return this.caseStates.load(caseId);
   }
 
   private repeatOf(earlier: StoredEvent, message: CmfMessage): SubmitOutcome {
