@@ -17,7 +17,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { SqliteCheckpointStore } from '@cmx/checkpoints';
 import { COUNTRY_CODES } from '@cmx/contracts';
 import { realisticCaseOpened } from '@cmx/contracts/testing';
-import { KafkaDeliveryChannel, partyTopic } from '@cmx/delivery';
+import { createMissingTopics, KafkaDeliveryChannel, partyTopic } from '@cmx/delivery';
 import { SqliteEventStore } from '@cmx/event-store';
 import { hashApiKey } from '@cmx/parties';
 import { DISPATCHER_CHECKPOINT, Dispatcher } from '../apps/dispatcher/src/dispatch-events/dispatcher.service';
@@ -101,9 +101,7 @@ async function latencyRun(dir: string): Promise<string> {
 async function createTopics(topics: readonly string[]): Promise<void> {
   const admin = new Kafka({ clientId: 'bench-admin', brokers: brokers!, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  const existing = new Set(await admin.listTopics());
-  const missing = topics.filter((topic) => !existing.has(topic));
-  if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
+  await createMissingTopics(admin, topics, 3);
   await admin.disconnect();
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
-import { partyTopic } from '@cmx/delivery';
+import { createMissingTopics, partyTopic } from '@cmx/delivery';
 
 export interface ReceivedDelivery {
   readonly party: string;
@@ -23,9 +23,7 @@ export class KafkaDeliveryReader {
     const kafka = new Kafka({ clientId: 'cmx-test-reader', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    const existing = new Set(await admin.listTopics());
-    const missing = parties.map(partyTopic).filter((topic) => !existing.has(topic));
-    if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
+    await createMissingTopics(admin, parties.map(partyTopic), 3);
     await admin.disconnect();
     const consumer = kafka.consumer({ groupId: `cmx-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
     const reader = new KafkaDeliveryReader(consumer);

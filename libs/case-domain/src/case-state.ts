@@ -1,4 +1,4 @@
-import type { CaseReport, CmfMessage, InterceptionReportedBody } from '@cmx/contracts';
+import { CASE_REPORT_MESSAGE_TYPES, type CaseReport, type CmfMessage, type InterceptionReportedBody } from '@cmx/contracts';
 import type { CaseEvent } from './case-events';
 
 export type CaseStatus = 'absent' | 'open' | 'closed';
@@ -48,7 +48,7 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
 }
 
 export const isCaseReportMessage = (message: CmfMessage): message is CmfMessage & { body: CaseReport } =>
-  message.header.type === 'case.opened' || message.header.type === 'case.updated' || message.header.type === 'information.provided';
+  CASE_REPORT_MESSAGE_TYPES.includes(message.header.type);
 
 export function definedPersonRefs(message: CmfMessage): string[] {
   if (!isCaseReportMessage(message)) return [];

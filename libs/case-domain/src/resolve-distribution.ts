@@ -15,38 +15,28 @@ export function resolveDistribution(
 ): string[] {
   const entitled = new Set<string>([sender]);
   const unknown: FieldViolation[] = [];
-  const addAll = (members: readonly string[]) => members.forEach((member) => entitled.add(member));
-
-  switch (distribution.scope) {
-    case 'recipients':
-      (distribution.recipients ?? []).forEach((party, index) => {
-        if (directory.hasParty(party)) entitled.add(party);
-        else unknown.push(unknownAt(`header.distribution.recipients[${index}]`, 'unknown_party', party));
-      });
-      break;
-    case 'operation':
-      (distribution.operations ?? []).forEach((operationId, index) => {
-        const members = directory.operationMembers(operationId);
-        if (members) addAll(members);
-        else unknown.push(unknownAt(`header.distribution.operations[${index}]`, 'unknown_operation', operationId));
-      });
-      break;
-    case 'taskForce':
-      (distribution.taskForces ?? []).forEach((taskForceId, index) => {
-        const members = directory.taskForceMembers(taskForceId);
-        if (members) addAll(members);
-        else unknown.push(unknownAt(`header.distribution.taskForces[${index}]`, 'unknown_task_force', taskForceId));
-      });
-      break;
-    case 'allPartners':
-      addAll(directory.allPartyCodes());
-      break;
+  if (distribution.scope === 'allPartners') {
+    directory.allPartyCodes().forEach((party) => entitled.add(party));
+  } else {
+    const { field, rule, membersOf } = NAMED_LISTS[distribution.scope];
+    (distribution[field] ?? []).forEach((name, index) => {
+      const members = membersOf(directory, name);
+      if (members) members.forEach((member) => entitled.add(member));
+      else unknown.push(unknownAt(`header.distribution.${field}[${index}]`, rule, name));
+    });
   }
 
   if (unknown.length > 0) throw new UnknownReference(unknown);
   if (entitled.size < 2) throw new DistributionResolvesToNobody();
   return [...entitled].sort();
 }
+
+/** For each scope that names its parties: the list it names them in, and who each name stands for. */
+const NAMED_LISTS = {
+  recipients: { field: 'recipients', rule: 'unknown_party', membersOf: (d: ExchangeDirectory, party: string) => (d.hasParty(party) ? [party] : undefined) },
+  operation: { field: 'operations', rule: 'unknown_operation', membersOf: (d: ExchangeDirectory, id: string) => d.operationMembers(id) },
+  taskForce: { field: 'taskForces', rule: 'unknown_task_force', membersOf: (d: ExchangeDirectory, id: string) => d.taskForceMembers(id) },
+} as const;
 
 export const unknownAt = (path: string, rule: string, value: string): FieldViolation => ({
   path,

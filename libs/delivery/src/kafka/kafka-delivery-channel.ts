@@ -77,13 +77,17 @@ export class KafkaDeliveryChannel implements DeliveryChannel {
 
   private async ensureTopics(topics: readonly string[]): Promise<void> {
     if (topics.every((topic) => this.knownTopics.has(topic))) return;
-    for (const topic of await this.admin.listTopics()) this.knownTopics.add(topic);
-    const missing = topics.filter((topic) => !this.knownTopics.has(topic));
-    if (missing.length > 0) {
-      // false when another dispatcher created them meanwhile: fine either way.
-      await this.admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.partitions })) });
-    }
-    for (const topic of missing) this.knownTopics.add(topic);
+    await createMissingTopics(this.admin, topics, this.partitions);
+    for (const topic of topics) this.knownTopics.add(topic);
+  }
+}
+
+/** Creates those of `topics` the broker does not have yet; another client creating one meanwhile is fine. */
+export async function createMissingTopics(admin: Admin, topics: readonly string[], partitions: number): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((topic) => !existing.has(topic));
+  if (missing.length > 0) {
+    await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
   }
 }
 
