@@ -14,13 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { SqliteCheckpointStore } from '@cmx/checkpoints';
 import { COUNTRY_CODES } from '@cmx/contracts';
 import { realisticCaseOpened } from '@cmx/contracts/testing';
-import { createMissingTopics, KafkaDeliveryChannel, partyTopic } from '@cmx/delivery';
+import { createMissingTopics, KafkaDeliveryChannel, partyTopic, SqliteDeliveryLedger } from '@cmx/delivery';
 import { SqliteEventStore } from '@cmx/event-store';
-import { hashApiKey } from '@cmx/parties';
-import { DISPATCHER_CHECKPOINT, Dispatcher } from '../apps/dispatcher/src/dispatch-events/dispatcher.service';
+import { hashApiKey, PartyDirectory } from '@cmx/parties';
+import { systemClock } from '@cmx/platform';
+import { Dispatcher } from '../apps/dispatcher/src/dispatch-events/dispatcher.service';
 import { freePort } from '../test/support/free-port';
 import { argument, machine, round, startServer } from './support';
 
@@ -121,14 +121,16 @@ async function fanOutRun(dir: string, recipients: number): Promise<{ recipients:
   const head = await store.headPosition();
   const channel = await KafkaDeliveryChannel.connect({ brokers: brokers!, partitions: 3, clientId: `bench-fanout-${recipients}` });
   await createTopics(recipientsPool.slice(0, recipients).map(partyTopic));
-  const checkpoints = SqliteCheckpointStore.open(join(dir, `checkpoints-${recipients}.sqlite`));
-  const dispatcher = new Dispatcher(store, channel, checkpoints);
+  const ledger = SqliteDeliveryLedger.open(join(dir, `deliveries-${recipients}.sqlite`));
+  const directory = PartyDirectory.fromJson({ parties: [SENDER, ...recipientsPool].map((code) => ({ code, kind: 'bureau', apiKeys: [] })) });
+  const dispatcher = new Dispatcher(store, channel, ledger, directory, systemClock);
   const started = performance.now();
   await dispatcher.onApplicationBootstrap();
-  while ((await checkpoints.load(DISPATCHER_CHECKPOINT)) !== head) await new Promise((resolve) => setTimeout(resolve, 5));
+  while ((await ledger.checkpoint()) !== head) await new Promise((resolve) => setTimeout(resolve, 5));
   const seconds = (performance.now() - started) / 1000;
   const deliveries = dispatcher.deliveredCount();
   await dispatcher.onApplicationShutdown();
+  await ledger.close();
   await store.close();
   return { recipients, seconds, deliveries };
 }

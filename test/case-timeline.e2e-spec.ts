@@ -32,11 +32,11 @@ describe('GET /v1/cases/{caseId}/timeline over HTTP', () => {
     expect(versionsOf((await client('NCB-NE').timeline(caseId)).body)).toEqual([3]);
   });
 
-  it('gives each entry the fields of the contract', async () => {
+  it('gives each entry the fields of the contract, and recipients on the sender’s own entries only', async () => {
+    const fields = ['body', 'caseVersion', 'evaluation', 'handling', 'messageId', 'priority', 'receivedAt', 'sender', 'sentAt', 'type'];
+    expect(Object.keys((await client('NCB-GR').timeline(caseId, { limit: 1 })).body.entries[0]).sort()).toEqual(fields);
     const { body } = await client('NCB-IT').timeline(caseId, { limit: 1 });
-    expect(Object.keys(body.entries[0]).sort()).toEqual(
-      ['body', 'caseVersion', 'evaluation', 'handling', 'messageId', 'priority', 'receivedAt', 'sender', 'sentAt', 'type'],
-    );
+    expect(Object.keys(body.entries[0]).sort()).toEqual([...fields, 'recipients'].sort());
     expect(body.entries[0]).toMatchObject({ caseVersion: 1, type: 'case.opened', sender: 'NCB-IT', priority: 'urgent' });
   });
 

@@ -1,36 +1,30 @@
-import { join } from 'node:path';
-import { DynamicModule, Inject, Module } from '@nestjs/common';
-import { CHECKPOINT_STORE, CheckpointStore, PostgresCheckpointStore, SqliteCheckpointStore } from '@cmx/checkpoints';
+import { DynamicModule, Inject, Module, Optional } from '@nestjs/common';
 import { DELIVERY_CHANNEL, DeliveryChannel, KafkaDeliveryChannel } from '@cmx/delivery';
-import { ConfigError, EngineProbes, ExchangeConfig } from '@cmx/platform';
+import { EngineProbes, ExchangeConfig } from '@cmx/platform';
+import { AcknowledgeDeliveriesController } from './acknowledge-deliveries/acknowledge-deliveries.controller';
 import { Dispatcher } from './dispatch-events/dispatcher.service';
+import { SubscriptionsController } from './manage-subscriptions/subscriptions.controller';
+import { FeedController } from './read-feed/feed.controller';
 
-function openCheckpointStore(config: ExchangeConfig): CheckpointStore {
-  return config.eventStore === 'postgres'
-    ? PostgresCheckpointStore.open(config.databaseUrl!, config.databaseSchema)
-    : SqliteCheckpointStore.open(join(config.dataDir, 'checkpoints.sqlite'));
-}
-
-/** Store subscription → entitled parties → delivery channel. */
+/**
+ * Store subscription → entitled and subscribed parties → the ledger (every
+ * party's feed), and Kafka too when DELIVERY=kafka; plus the partner-facing
+ * feed, acknowledgements and subscriptions.
+ */
 @Module({})
 export class DispatcherModule {
-  constructor(@Inject(DELIVERY_CHANNEL) channel: DeliveryChannel, probes: EngineProbes) {
-    probes.register({ role: 'delivery', engine: channel.kind, ping: () => channel.ping() });
+  constructor(@Optional() @Inject(DELIVERY_CHANNEL) channel: DeliveryChannel | null, probes: EngineProbes) {
+    if (channel) probes.register({ role: 'delivery', engine: channel.kind, ping: () => channel.ping() });
   }
 
   static forRoot(config: ExchangeConfig): DynamicModule {
     const brokers = config.kafkaBrokers;
-    if (config.delivery !== 'kafka' || !brokers) {
-      throw new ConfigError(`DELIVERY=${config.delivery} is not valid for the dispatcher: it delivers over kafka (DELIVERY=kafka)`);
-    }
-    const openDeliveryChannel = () => KafkaDeliveryChannel.connect({ brokers, partitions: config.kafkaTopicPartitions });
+    const openDeliveryChannel = () =>
+      config.delivery === 'kafka' && brokers ? KafkaDeliveryChannel.connect({ brokers, partitions: config.kafkaTopicPartitions }) : null;
     return {
       module: DispatcherModule,
-      providers: [
-        Dispatcher,
-        { provide: DELIVERY_CHANNEL, useFactory: openDeliveryChannel },
-        { provide: CHECKPOINT_STORE, useFactory: () => openCheckpointStore(config) },
-      ],
+      controllers: [FeedController, AcknowledgeDeliveriesController, SubscriptionsController],
+      providers: [Dispatcher, { provide: DELIVERY_CHANNEL, useFactory: openDeliveryChannel }],
     };
   }
 }

@@ -4,11 +4,10 @@ import { GatewayModule } from '@cmx/gateway/gateway.module';
 import { ExchangeConfig, PlatformModule } from '@cmx/platform';
 import { QueryModule } from '@cmx/query/query.module';
 
-/** The whole exchange in one process: ingest and reads, plus the Kafka dispatcher when DELIVERY=kafka. */
+/** The whole exchange in one process: ingest, reads and the dispatcher (the feed, and Kafka when DELIVERY=kafka). */
 @Module({})
 export class ExchangeModule {
   static forRoot(config: ExchangeConfig): DynamicModule {
-    const delivery = config.delivery === 'kafka' ? [DispatcherModule.forRoot(config)] : [];
-    return { module: ExchangeModule, imports: [PlatformModule.forRoot(config), GatewayModule, QueryModule, ...delivery] };
+    return { module: ExchangeModule, imports: [PlatformModule.forRoot(config), GatewayModule, QueryModule, DispatcherModule.forRoot(config)] };
   }
 }

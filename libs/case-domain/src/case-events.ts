@@ -1,4 +1,5 @@
 import type { CmfMessage, MessageType } from '@cmx/contracts';
+import type { CaseFacets } from './case-facets';
 
 export const CASE_EVENT_TYPE_BY_MESSAGE_TYPE = {
   'case.opened': 'CaseOpened',
@@ -20,6 +21,12 @@ export interface CaseMessageData {
   readonly receivedAt: string;
   /** Every party entitled to this message, resolved at acceptance; always holds the sender. Sorted. */
   readonly entitledParties: readonly string[];
+  /**
+   * The case's facets once this message is accepted (its own and every earlier
+   * message's), resolved at acceptance like the entitlement so that a replay
+   * matches subscriptions the same way. Absent on events stored before facets existed.
+   */
+  readonly caseFacets?: CaseFacets;
 }
 
 export interface CaseMessageMetadata {

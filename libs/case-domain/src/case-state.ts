@@ -1,5 +1,6 @@
 import { CASE_REPORT_MESSAGE_TYPES, type CaseReport, type CmfMessage, type InterceptionReportedBody } from '@cmx/contracts';
 import type { CaseEvent } from './case-events';
+import { CaseFacets, facetsOfMessage, mergeFacets, NO_FACETS } from './case-facets';
 
 export type CaseStatus = 'absent' | 'open' | 'closed';
 
@@ -13,6 +14,7 @@ export interface CaseState {
   readonly personRefs: ReadonlySet<string>;
   /** messageIds of the case's information.requested messages. */
   readonly informationRequests: ReadonlySet<string>;
+  readonly facets: CaseFacets;
 }
 
 export const initialCaseState: CaseState = {
@@ -21,6 +23,7 @@ export const initialCaseState: CaseState = {
   participants: new Set(),
   personRefs: new Set(),
   informationRequests: new Set(),
+  facets: NO_FACETS,
 };
 
 export function evolve(state: CaseState, event: CaseEvent): CaseState {
@@ -29,6 +32,7 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
     ...state,
     version: state.version + 1,
     participants: union(state.participants, entitledParties),
+    facets: event.data.caseFacets ?? facetsAfter(state, message),
   };
   switch (event.type) {
     case 'CaseOpened':
@@ -46,6 +50,9 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
       return next;
   }
 }
+
+/** The case's facets once this message is added to it. */
+export const facetsAfter = (state: CaseState, message: CmfMessage): CaseFacets => mergeFacets(state.facets, facetsOfMessage(message));
 
 export const isCaseReportMessage = (message: CmfMessage): message is CmfMessage & { body: CaseReport } =>
   CASE_REPORT_MESSAGE_TYPES.includes(message.header.type);

@@ -220,3 +220,40 @@ describe('evolve', () => {
     expect(state).toMatchObject({ status: 'closed', version: 2, owner: 'NCB-IT' });
   });
 });
+
+describe('decide: the case facets stored with each message (what subscriptions match)', () => {
+  it('stores the crime areas, route, operations and task forces a case has had so far', () => {
+    const first = accepted(
+      message('case.opened', { title: 't', crimeAreas: ['migrant_smuggling'], route: { name: 'central_mediterranean' } }),
+    );
+    expect(first.data.caseFacets).toEqual({
+      crimeAreas: ['migrant_smuggling'],
+      routes: ['central_mediterranean'],
+      operations: ['OP-HYDRA-2026'],
+      taskForces: [],
+    });
+    const history = [first];
+    history.push(accepted(message('case.assigned', { taskForceId: 'OTF-CENTRAL-MED' }), history.reduce(evolve, initialCaseState)));
+    const [update] = given(...history)
+      .when(message('case.updated', { crimeAreas: ['document_fraud'] }, { distribution: { scope: 'recipients', recipients: ['NCB-GR'] } }))
+      .then();
+    expect(update.data.caseFacets).toEqual({
+      crimeAreas: ['document_fraud', 'migrant_smuggling'],
+      routes: ['central_mediterranean'],
+      operations: ['OP-HYDRA-2026'],
+      taskForces: ['OTF-CENTRAL-MED'],
+    });
+  });
+
+  it('keeps the facets stored with an event when folding it, so a replay sees what acceptance saw', () => {
+    const event = accepted(opened());
+    const stored = { ...event, data: { ...event.data, caseFacets: { crimeAreas: ['terrorism'], routes: [], operations: [], taskForces: [] } } };
+    expect(evolve(initialCaseState, stored).facets.crimeAreas).toEqual(['terrorism']);
+  });
+
+  it('folds the facets from the message for events stored before facets existed', () => {
+    const event = accepted(message('case.opened', { title: 't', crimeAreas: ['drug_trafficking'] }));
+    const { caseFacets: _ignored, ...older } = event.data;
+    expect(evolve(initialCaseState, { ...event, data: older }).facets.crimeAreas).toEqual(['drug_trafficking']);
+  });
+});

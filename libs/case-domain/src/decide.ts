@@ -11,7 +11,7 @@ import {
   UnknownReference,
 } from './case-errors';
 import { CASE_EVENT_TYPE_BY_MESSAGE_TYPE, CaseEvent } from './case-events';
-import { CaseState, definedPersonRefs, personReferences } from './case-state';
+import { CaseState, definedPersonRefs, facetsAfter, personReferences } from './case-state';
 import type { ExchangeDirectory } from './exchange-directory';
 import { resolveDistribution, unknownAt } from './resolve-distribution';
 
@@ -52,7 +52,7 @@ export function decide(command: SubmitCaseMessage, state: CaseState): CaseEvent[
   return [
     {
       type: CASE_EVENT_TYPE_BY_MESSAGE_TYPE[header.type],
-      data: { message, receivedAt: command.receivedAt.toISOString(), entitledParties },
+      data: { message, receivedAt: command.receivedAt.toISOString(), entitledParties, caseFacets: facetsAfter(state, message) },
       metadata: {
         messageId: header.messageId.toLowerCase(),
         caseId: header.caseId,

@@ -1,5 +1,6 @@
 export * from './case-errors';
 export * from './case-events';
+export * from './case-facets';
 export * from './case-state';
 export * from './decide';
 export * from './exchange-directory';

@@ -1,2 +1,3 @@
 export * from './delivery-channel.port';
 export * from './kafka/kafka-delivery-channel';
+export * from './ledger';

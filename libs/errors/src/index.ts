@@ -1,2 +1,3 @@
 export * from './exchange-error';
 export * from './request-errors';
+export * from './delivery-errors';

@@ -1,2 +1,3 @@
 export * from './parties-file';
 export * from './party-directory';
+export * from './membership-events';

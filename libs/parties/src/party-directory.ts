@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ExchangeDirectory } from '@cmx/case-domain';
+import type { GroupKind } from './membership-events';
 import { PartiesFile, partiesFileProblems } from './parties-file';
 
 export const PARTY_DIRECTORY = Symbol('PARTY_DIRECTORY');
@@ -20,8 +21,10 @@ export class PartyDirectory implements ExchangeDirectory {
   private readonly partyCodes: readonly string[];
   private readonly partyCodeSet: ReadonlySet<string>;
   private readonly keyHashes: readonly KeyHash[];
-  private readonly operations: ReadonlyMap<string, readonly string[]>;
-  private readonly taskForces: ReadonlyMap<string, readonly string[]>;
+  private readonly operations: Map<string, readonly string[]>;
+  private readonly taskForces: Map<string, readonly string[]>;
+  /** The version of the memberships stream the member lists reflect (0: the parties file as written). */
+  private membershipVersion = 0;
   readonly admins: ReadonlySet<string>;
 
   private constructor(file: PartiesFile) {
@@ -81,6 +84,30 @@ export class PartyDirectory implements ExchangeDirectory {
 
   taskForceMembers(taskForceId: string): readonly string[] | undefined {
     return this.taskForces.get(taskForceId);
+  }
+
+  membersOf(kind: GroupKind, id: string): readonly string[] | undefined {
+    return this.groups(kind).get(id);
+  }
+
+  groupIds(kind: GroupKind): readonly string[] {
+    return [...this.groups(kind).keys()].sort();
+  }
+
+  membershipsVersion(): number {
+    return this.membershipVersion;
+  }
+
+  /** Applies the change that brought the memberships stream to `version`; older or repeated versions are ignored. */
+  applyMembershipChange(version: number, kind: GroupKind, id: string, members: readonly string[]): void {
+    if (version <= this.membershipVersion) return;
+    const groups = this.groups(kind);
+    if (groups.has(id)) groups.set(id, [...members].sort());
+    this.membershipVersion = version;
+  }
+
+  private groups(kind: GroupKind): Map<string, readonly string[]> {
+    return kind === 'operation' ? this.operations : this.taskForces;
   }
 }
 

@@ -6,3 +6,5 @@ export * from './http/error-body';
 export * from './platform.module';
 export * from './bootstrap-service';
 export * from './health/engine-probes';
+export * from './http/query-parameters';
+export * from './memberships/membership-follower';

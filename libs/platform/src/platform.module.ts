@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { DELIVERY_LEDGER, DeliveryLedger, PostgresDeliveryLedger, SqliteDeliveryLedger } from '@cmx/delivery';
 import { EVENT_STORE, EventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -11,6 +12,7 @@ import { EXCHANGE_CONFIG, ExchangeConfig } from './config/exchange-config';
 import { EngineProbes } from './health/engine-probes';
 import { HealthController } from './health/health.controller';
 import { ExchangeErrorFilter } from './http/exchange-error.filter';
+import { MembershipFollower } from './memberships/membership-follower';
 
 async function openEventStore(config: ExchangeConfig): Promise<EventStore> {
   switch (config.eventStore) {
@@ -24,16 +26,25 @@ async function openEventStore(config: ExchangeConfig): Promise<EventStore> {
   }
 }
 
-/** Configuration, the party directory, the event store, authentication, errors and /health: what every exchange process needs. */
+/** PostgreSQL beside a PostgreSQL store; otherwise SQLite under DATA_DIR (EventStoreDB keeps no tables). */
+function openDeliveryLedger(config: ExchangeConfig): DeliveryLedger {
+  if (config.eventStore === 'postgres') return PostgresDeliveryLedger.open(config.databaseUrl!, config.databaseSchema);
+  mkdirSync(config.dataDir, { recursive: true });
+  return SqliteDeliveryLedger.open(join(config.dataDir, 'deliveries.sqlite'));
+}
+
+/** Configuration, the party directory, the event store, the delivery ledger, authentication, errors and /health: what every exchange process needs. */
 @Global()
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
     @Inject(EXCHANGE_CONFIG) config: ExchangeConfig,
     probes: EngineProbes,
   ) {
     probes.register({ role: 'eventStore', engine: config.eventStore, ping: () => store.ping() });
+    probes.register({ role: 'deliveryLedger', engine: config.eventStore === 'postgres' ? 'postgres' : 'sqlite', ping: () => ledger.ping() });
   }
 
   static forRoot(config: ExchangeConfig): DynamicModule {
@@ -44,17 +55,20 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: EXCHANGE_CONFIG, useValue: config },
         { provide: PARTY_DIRECTORY, useValue: PartyDirectory.fromFile(config.partiesFile) },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        { provide: DELIVERY_LEDGER, useFactory: () => openDeliveryLedger(config) },
         { provide: CLOCK, useValue: systemClock },
         EngineProbes,
+        MembershipFollower,
         { provide: RateLimiter, useValue: new RateLimiter(config.rateLimitPerSecond) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ExchangeErrorFilter },
       ],
-      exports: [EXCHANGE_CONFIG, PARTY_DIRECTORY, EVENT_STORE, CLOCK, EngineProbes],
+      exports: [EXCHANGE_CONFIG, PARTY_DIRECTORY, EVENT_STORE, DELIVERY_LEDGER, CLOCK, EngineProbes, MembershipFollower],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.ledger.close();
     await this.store.close();
   }
 }

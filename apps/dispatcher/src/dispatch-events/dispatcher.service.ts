@@ -1,18 +1,22 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CHECKPOINT_STORE, CheckpointStore } from '@cmx/checkpoints';
-import { DELIVERY_CHANNEL, DeliveryChannel } from '@cmx/delivery';
+import { Delivery, DELIVERY_CHANNEL, DELIVERY_LEDGER, DeliveryChannel, DeliveryLedger } from '@cmx/delivery';
 import { EVENT_STORE, EventStore, StoredEvent, Subscription } from '@cmx/event-store';
+import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
+import { CLOCK, Clock } from '@cmx/platform';
+import { SubscriptionBook } from '../subscriptions/subscription-book';
 import { deliveriesOf } from './deliveries-of';
 
-export const DISPATCHER_CHECKPOINT = 'dispatcher';
 /** Events handed to the channel in one go; the buffer never holds more than twice this. */
 const MAX_BATCH_EVENTS = 500;
 
 /**
- * Follows the store from its checkpoint and hands each event's deliveries to
- * the channel, batch after batch, in position order. The checkpoint moves only
- * after the channel has acknowledged a batch, so a crash repeats deliveries
- * (each carries its message-id) but never skips one.
+ * Follows the store from its checkpoint and makes each event's deliveries,
+ * batch after batch, in position order: pushed to Kafka when that is the
+ * channel, then recorded in the ledger (the parties' feed and the senders'
+ * receipts) together with the checkpoint. The checkpoint moves only after
+ * the channel has acknowledged a batch, so a crash repeats Kafka deliveries
+ * (each carries its message-id) but never skips one; the ledger keeps the
+ * first record of a repeated delivery.
  */
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,16 +26,20 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private flushes: Promise<void> = Promise.resolve();
   private flushScheduled = false;
   private delivered = 0;
+  private subscriptions = new SubscriptionBook();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DELIVERY_CHANNEL) private readonly channel: DeliveryChannel,
-    @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
+    @Inject(DELIVERY_CHANNEL) private readonly channel: DeliveryChannel | null,
+    @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
+    @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const after = await this.checkpoints.load(DISPATCHER_CHECKPOINT);
-    this.logger.log(`dispatching over ${this.channel.kind} from ${after === undefined ? 'the start' : `after position ${after}`}`);
+    const after = await this.ledger.checkpoint();
+    this.subscriptions = await SubscriptionBook.asOf(this.store, this.directory.allPartyCodes(), after);
+    this.logger.log(`dispatching over ${this.channel?.kind ?? 'feed'} from ${after === undefined ? 'the start' : `after position ${after}`}`);
     this.subscription = this.store.subscribe((event) => this.accept(event), { after, batchSize: MAX_BATCH_EVENTS });
     this.subscription.closed.catch((error: unknown) => this.fail(error));
   }
@@ -39,8 +47,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     await this.subscription?.stop();
     await this.flush();
-    await this.channel.close();
-    await this.checkpoints.close();
+    await this.channel?.close();
   }
 
   /** Deliveries acknowledged by the channel since start. */
@@ -69,9 +76,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async deliverBatch(batch: readonly StoredEvent[]): Promise<void> {
-    const deliveries = batch.flatMap(deliveriesOf);
-    await this.channel.deliver(deliveries);
-    await this.checkpoints.save(DISPATCHER_CHECKPOINT, batch[batch.length - 1].position);
+    const deliveries: Delivery[] = [];
+    for (const event of batch) {
+      if (!this.subscriptions.apply(event)) deliveries.push(...deliveriesOf(event, this.subscriptions));
+    }
+    if (this.channel) await this.channel.deliver(deliveries);
+    await this.ledger.record({
+      deliveries,
+      channel: this.channel?.kind ?? 'feed',
+      deliveredAt: this.clock.now().toISOString(),
+      checkpoint: batch[batch.length - 1].position,
+    });
     this.delivered += deliveries.length;
   }
 

@@ -1,11 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CaseMessageData, CaseNotFound, caseStreamName, isEntitled, TimelineEntry, timelineEntryOf } from '@cmx/case-domain';
+import { DELIVERY_LEDGER, DeliveryLedger, Recipient } from '@cmx/delivery';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
+
+/** On the caller's own messages only: who received it, by which channel, and who acknowledged it. */
+export type CaseTimelineEntry = TimelineEntry & { readonly recipients?: readonly Recipient[] };
 
 export interface CaseTimeline {
   readonly caseId: string;
   readonly version: number;
-  readonly entries: readonly TimelineEntry[];
+  readonly entries: readonly CaseTimelineEntry[];
   /** Pass as afterVersion for the next page; null when this page reaches the end. */
   readonly nextAfterVersion: number | null;
 }
@@ -17,7 +21,10 @@ export interface TimelinePage {
 
 @Injectable()
 export class CaseTimelineService {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
+  ) {}
 
   /** The messages of a case the party is entitled to; a party entitled to none learns only that there is nothing for it. */
   async timeline(caseId: string, party: string, page: TimelinePage): Promise<CaseTimeline> {
@@ -33,8 +40,17 @@ export class CaseTimelineService {
     return {
       caseId,
       version: events.length,
-      entries,
+      entries: await this.withRecipientsOfOwnMessages(entries, party),
       nextAfterVersion: hasMore ? entries[entries.length - 1].caseVersion : null,
     };
+  }
+
+  private async withRecipientsOfOwnMessages(entries: readonly TimelineEntry[], party: string): Promise<CaseTimelineEntry[]> {
+    const own = entries.filter((entry) => entry.sender === party).map((entry) => entry.messageId.toLowerCase());
+    if (own.length === 0) return [...entries];
+    const recipients = await this.ledger.recipientsOf(own);
+    return entries.map((entry) =>
+      entry.sender === party ? { ...entry, recipients: recipients.get(entry.messageId.toLowerCase()) ?? [] } : entry,
+    );
   }
 }

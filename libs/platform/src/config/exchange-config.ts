@@ -26,6 +26,10 @@ export interface ExchangeConfig {
   readonly kafkaTopicPartitions: number;
   /** Requests per second each party may make; 0 turns the limit off. */
   readonly rateLimitPerSecond: number;
+  /** How long an idle feed stream waits before sending a heartbeat comment. */
+  readonly feedHeartbeatMs: number;
+  /** How often a process reads membership changes made through another process. */
+  readonly membershipRefreshMs: number;
 }
 
 /** config/demo-parties.json of this repository, found upwards from here so that it works from the sources and from dist/. */
@@ -53,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
     kafkaBrokers: delivery === 'kafka' ? brokerListSetting(env, 'KAFKA_BROKERS') : undefined,
     kafkaTopicPartitions: integerSetting(env, 'KAFKA_TOPIC_PARTITIONS', 3, 1, 1000),
     rateLimitPerSecond: integerSetting(env, 'RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
+    feedHeartbeatMs: integerSetting(env, 'FEED_HEARTBEAT_MS', 15_000, 100, 300_000),
+    membershipRefreshMs: integerSetting(env, 'MEMBERSHIP_REFRESH_MS', 1_000, 50, 60_000),
   };
 }
 

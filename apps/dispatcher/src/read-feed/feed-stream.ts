@@ -1,0 +1,74 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { DeliveryLedger } from '@cmx/delivery';
+
+export interface FeedStreamOptions {
+  readonly ledger: DeliveryLedger;
+  readonly party: string;
+  readonly after: string | undefined;
+  /** Deliveries read per query; also the most the stream holds in memory. */
+  readonly pageSize: number;
+  readonly heartbeatMs: number;
+}
+
+/**
+ * Writes the party's deliveries as server-sent events (`id:` = cursor) until
+ * the client goes away: the backlog first, then each new delivery as the
+ * ledger records it, with a comment line on an idle stream every heartbeat.
+ * A page is read only once the socket has taken the previous one, so a slow
+ * reader holds at most one page in memory.
+ */
+export async function streamFeed(response: ServerResponse, options: FeedStreamOptions): Promise<void> {
+  const { ledger, party, pageSize, heartbeatMs } = options;
+  let cursor = options.after;
+  let wake: (() => void) | undefined;
+  let closed = false;
+  let recordedMeanwhile = false;
+  const onClose = () => {
+    closed = true;
+    wake?.();
+  };
+  response.on('close', onClose);
+  const stopListening = ledger.onRecorded(() => {
+    recordedMeanwhile = true;
+    wake?.();
+  });
+
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  response.write(': connected\n\n');
+  try {
+    while (!closed) {
+      recordedMeanwhile = false;
+      const items = await ledger.readFeed(party, cursor, pageSize);
+      for (const item of items) {
+        cursor = item.cursor;
+        const accepted = response.write(`id: ${item.cursor}\ndata: ${JSON.stringify(item.delivery)}\n\n`);
+        if (closed) return;
+        if (!accepted) await drained(response);
+      }
+      if (items.length === pageSize || recordedMeanwhile) continue;
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), heartbeatMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      });
+      wake = undefined;
+      if (!woken && !closed) response.write(': heartbeat\n\n');
+    }
+  } finally {
+    stopListening();
+    response.off('close', onClose);
+    if (!response.writableEnded) response.end();
+  }
+}
+
+async function drained(response: ServerResponse): Promise<void> {
+  await Promise.race([once(response, 'drain'), once(response, 'close')]);
+}

@@ -1,0 +1,247 @@
+import { Pool, type PoolClient } from 'pg';
+import { UnknownCursor } from '@cmx/errors';
+import { validateSchemaName } from '@cmx/event-store/postgres';
+import {
+  isCursor,
+  type DeliveryChannelKind,
+  type DeliveryLedger,
+  type DispatchedBatch,
+  type FeedItem,
+  type MessageAcknowledgement,
+  type Recipient,
+} from './delivery-ledger.port';
+
+/**
+ * Rows per INSERT. The rows go as a few array parameters (unnest), so the
+ * limit of 65,535 parameters never binds; chunks keep each statement small.
+ */
+const ROWS_PER_STATEMENT = 5_000;
+
+interface RecipientRow {
+  readonly message_id: string;
+  readonly party: string;
+  readonly channel: DeliveryChannelKind;
+  readonly delivered_at: Date;
+  readonly acknowledged_at: Date | null;
+}
+
+/**
+ * The delivery ledger in the exchange's PostgreSQL schema (tables created by
+ * migration 003, `npm run migrate`). Positions are bigint in the database and
+ * decimal strings here; they never pass through a JavaScript number.
+ */
+export class PostgresDeliveryLedger implements DeliveryLedger {
+  private readonly sql: ReturnType<typeof statements>;
+  private readonly listeners = new Set<() => void>();
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly pool: Pool,
+    schema: string,
+  ) {
+    this.sql = statements(`"${schema}"`);
+  }
+
+  /**
+   * Connects on first use. The tables come from migration 003 (`npm run
+   * migrate`); the event store's open() checks the schema's version.
+   */
+  static open(connectionString: string, schema: string): PostgresDeliveryLedger {
+    validateSchemaName(schema);
+    const pool = new Pool({ connectionString, max: 4 });
+    // An idle connection that breaks (server restart) is dropped by the pool; without a listener it would crash the process.
+    pool.on('error', () => undefined);
+    return new PostgresDeliveryLedger(pool, schema);
+  }
+
+  async record(batch: DispatchedBatch): Promise<void> {
+    const checkpoint = position(batch.checkpoint, 'checkpoint');
+    const deliveredAt = instant(batch.deliveredAt, 'deliveredAt');
+    const payloads = new Map<string, string>();
+    const deliveries = batch.deliveries.map((delivery) => {
+      const row = {
+        party: party(delivery.party),
+        position: position(delivery.payload.position, 'delivery position'),
+        messageId: delivery.payload.messageId.toLowerCase(),
+      };
+      if (!payloads.has(row.position)) payloads.set(row.position, JSON.stringify(delivery.payload));
+      return row;
+    });
+    await this.inTransaction(async (client) => {
+      for (const chunk of chunks([...payloads])) {
+        await client.query(this.sql.insertPayloads, [chunk.map(([cursor]) => cursor), chunk.map(([, payload]) => payload)]);
+      }
+      for (const chunk of chunks(deliveries)) {
+        await client.query(this.sql.insertDeliveries, [
+          chunk.map((row) => row.party),
+          chunk.map((row) => row.position),
+          chunk.map((row) => row.messageId),
+          batch.channel,
+          deliveredAt,
+        ]);
+      }
+      await client.query(this.sql.saveCheckpoint, [checkpoint]);
+    });
+    notify(this.listeners);
+  }
+
+  async checkpoint(): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ position: string }>(this.sql.checkpoint);
+    return rows[0]?.position;
+  }
+
+  async readFeed(party: string, after: string | undefined, limit: number): Promise<FeedItem[]> {
+    const afterPosition = after === undefined ? '-1' : position(after, 'after');
+    const { rows } = await this.pool.query<{ cursor: string; payload: string }>(this.sql.readFeed, [party, afterPosition, pageSize(limit)]);
+    return rows.map((row) => ({ cursor: row.cursor, delivery: JSON.parse(row.payload) }));
+  }
+
+  async lastCursor(party: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ cursor: string | null }>(this.sql.lastCursor, [party]);
+    return rows[0].cursor ?? undefined;
+  }
+
+  async acknowledgeThrough(party: string, cursor: string, acknowledgedAt: string): Promise<number> {
+    const at = instant(acknowledgedAt, 'acknowledgedAt');
+    if (!isCursor(cursor)) throw new UnknownCursor(cursor);
+    const { rows } = await this.pool.query<{ known: boolean; acknowledged: number }>(this.sql.acknowledgeThrough, [party, cursor, at]);
+    if (!rows[0].known) throw new UnknownCursor(cursor);
+    return rows[0].acknowledged;
+  }
+
+  async acknowledgeMessages(party: string, messageIds: readonly string[], acknowledgedAt: string): Promise<MessageAcknowledgement> {
+    const at = instant(acknowledgedAt, 'acknowledgedAt');
+    const given = [...new Set(messageIds.map((id) => id.toLowerCase()))];
+    const { rows } = await this.pool.query<{ delivered: string[]; acknowledged: number }>(this.sql.acknowledgeMessages, [party, given, at]);
+    const delivered = new Set(rows[0].delivered);
+    return { acknowledged: rows[0].acknowledged, unknown: given.filter((messageId) => !delivered.has(messageId)) };
+  }
+
+  async recipientsOf(messageIds: readonly string[]): Promise<ReadonlyMap<string, readonly Recipient[]>> {
+    const { rows } = await this.pool.query<RecipientRow>(this.sql.recipients, [[...new Set(messageIds.map((id) => id.toLowerCase()))]]);
+    const recipients = new Map<string, Recipient[]>();
+    for (const row of rows) {
+      const recipient = {
+        party: row.party,
+        channel: row.channel,
+        deliveredAt: row.delivered_at.toISOString(),
+        acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
+      };
+      const ofMessage = recipients.get(row.message_id);
+      if (ofMessage) ofMessage.push(recipient);
+      else recipients.set(row.message_id, [recipient]);
+    }
+    return recipients;
+  }
+
+  onRecorded(listener: () => void): () => void {
+    const subscription = () => listener();
+    this.listeners.add(subscription);
+    return () => {
+      this.listeners.delete(subscription);
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    return this.closing;
+  }
+
+  private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await work(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+function statements(schema: string) {
+  return {
+    insertPayloads: `INSERT INTO ${schema}.feed_payloads (position, payload)
+      SELECT * FROM unnest($1::bigint[], $2::text[])
+      ON CONFLICT (position) DO NOTHING`,
+    insertDeliveries: `INSERT INTO ${schema}.deliveries (party, position, message_id, channel, delivered_at)
+      SELECT party, position, message_id, $4::text, $5::timestamptz FROM unnest($1::text[], $2::bigint[], $3::text[]) AS batch (party, position, message_id)
+      ON CONFLICT (party, position) DO NOTHING`,
+    saveCheckpoint: `INSERT INTO ${schema}.delivery_checkpoint (id, position, saved_at) VALUES (1, $1, now())
+      ON CONFLICT (id) DO UPDATE SET position = excluded.position, saved_at = excluded.saved_at`,
+    checkpoint: `SELECT position::text AS position FROM ${schema}.delivery_checkpoint WHERE id = 1`,
+    readFeed: `SELECT d.position::text AS cursor, p.payload
+      FROM ${schema}.deliveries d JOIN ${schema}.feed_payloads p ON p.position = d.position
+      WHERE d.party = $1 AND d.position > $2::bigint
+      ORDER BY d.position LIMIT $3`,
+    lastCursor: `SELECT max(position)::text AS cursor FROM ${schema}.deliveries WHERE party = $1`,
+    acknowledgeThrough: `WITH target AS (
+        SELECT 1 FROM ${schema}.deliveries WHERE party = $1 AND position = $2::bigint
+      ), acknowledged AS (
+        UPDATE ${schema}.deliveries SET acknowledged_at = $3::timestamptz
+        WHERE party = $1 AND position <= $2::bigint AND acknowledged_at IS NULL AND EXISTS (SELECT 1 FROM target)
+        RETURNING 1
+      )
+      SELECT EXISTS (SELECT 1 FROM target) AS known, (SELECT count(*) FROM acknowledged)::integer AS acknowledged`,
+    acknowledgeMessages: `WITH delivered AS (
+        SELECT DISTINCT message_id FROM ${schema}.deliveries WHERE party = $1 AND message_id = ANY ($2::text[])
+      ), acknowledged AS (
+        UPDATE ${schema}.deliveries SET acknowledged_at = $3::timestamptz
+        WHERE party = $1 AND message_id = ANY ($2::text[]) AND acknowledged_at IS NULL
+        RETURNING 1
+      )
+      SELECT ARRAY (SELECT message_id FROM delivered) AS delivered, (SELECT count(*) FROM acknowledged)::integer AS acknowledged`,
+    recipients: `SELECT message_id, party, channel, delivered_at, acknowledged_at FROM ${schema}.deliveries
+      WHERE message_id = ANY ($1::text[])
+      ORDER BY message_id, party COLLATE "C"`,
+  };
+}
+
+function chunks<T>(rows: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) result.push(rows.slice(start, start + ROWS_PER_STATEMENT));
+  return result;
+}
+
+/** Calls every listener; the batch is committed, so one that throws fails neither record() nor the others. */
+function notify(listeners: ReadonlySet<() => void>): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener();
+    } catch {
+      // see above
+    }
+  }
+}
+
+function position(value: string, what: string): string {
+  if (!isCursor(value)) throw new RangeError(`${what} is not a store position (a decimal 64-bit integer): ${String(value)}`);
+  return value;
+}
+
+function party(value: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new TypeError('every delivery needs a party');
+  return value;
+}
+
+/** The time as an ISO 8601 UTC string to the millisecond, as both ledger engines keep it. */
+function instant(value: string, what: string): string {
+  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(time)) throw new RangeError(`${what} is not an ISO 8601 time: ${String(value)}`);
+  return new Date(time).toISOString();
+}
+
+function pageSize(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer: ${limit}`);
+  return limit;
+}
