@@ -9,6 +9,7 @@
  * 2. Idle: `--idle` SSE connections open on an up-to-date feed, heartbeats every
  *    second: the server's RSS before, with them open, and after the idle period.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,6 +49,8 @@ async function recordBacklog(dataDir: string): Promise<string> {
 
 interface SseStream {
   readonly request: http.ClientRequest;
+  /** Resolves once the server has answered 200 and the stream is open. */
+  readonly opened: Promise<void>;
   /** Resolves with the number of deliveries once `until` returns true for the last id seen. */
   readonly done: Promise<number>;
 }
@@ -55,12 +58,18 @@ interface SseStream {
 function openSse(port: number, path: string, until: (lastId: string, count: number) => boolean = () => false): SseStream {
   let resolveDone: (count: number) => void;
   let rejectDone: (error: Error) => void;
+  let resolveOpened: () => void;
   const done = new Promise<number>((resolve, reject) => {
     resolveDone = resolve;
     rejectDone = reject;
   });
+  const opened = new Promise<void>((resolve, reject) => {
+    resolveOpened = resolve;
+    done.catch(reject);
+  });
   const request = http.get({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${READER_KEY}`, accept: 'text/event-stream' }, agent: false }, (response) => {
     if (response.statusCode !== 200) return rejectDone(new Error(`GET ${path} answered ${response.statusCode}`));
+    resolveOpened();
     let count = 0;
     let tail = '';
     response.setEncoding('utf8');
@@ -85,7 +94,7 @@ function openSse(port: number, path: string, until: (lastId: string, count: numb
     return undefined;
   });
   request.on('error', (error) => rejectDone(error));
-  return { request, done };
+  return { request, opened, done };
 }
 
 async function main(): Promise<void> {
@@ -96,32 +105,50 @@ async function main(): Promise<void> {
   const last = await recordBacklog(dataDir);
   console.log(`  recorded in ${round((performance.now() - recordStarted) / 1000)} s`);
 
-  const port = await freePort();
-  const server = await startServer('../apps/exchange/src/main.ts', { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', FEED_HEARTBEAT_MS: '1000' });
+  const drainServer = await startExchange(dataDir);
   try {
     const started = performance.now();
-    const drained = await openSse(port, '/v1/feed?limit=1000', (lastId) => lastId === last).done;
+    const drained = await openSse(drainServer.port, '/v1/feed?limit=1000', (lastId) => lastId === last).done;
     const seconds = (performance.now() - started) / 1000;
     console.log(`\n| run | deliveries | seconds | deliveries/s | server RSS after, MiB |\n| --- | ---: | ---: | ---: | ---: |`);
-    console.log(`| one SSE reader drains the backlog | ${drained} | ${round(seconds, 2)} | ${Math.round(drained / seconds)} | ${round(rssMiB(server.pid!))} |`);
+    console.log(`| one SSE reader drains the backlog | ${drained} | ${round(seconds, 2)} | ${Math.round(drained / seconds)} | ${round(rssMiB(drainServer.process.pid!))} |`);
+  } finally {
+    await stop(drainServer.process);
+  }
 
-    const before = rssMiB(server.pid!);
-    const idle = Array.from({ length: idleConnections }, () => openSse(port, `/v1/feed?after=${last}`));
+  // A fresh server for the idle connections, so that the drain's garbage does not blur its memory.
+  const idleServer = await startExchange(dataDir);
+  try {
+    const pid = idleServer.process.pid!;
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const open = rssMiB(server.pid!);
+    const before = rssMiB(pid);
+    const idle = Array.from({ length: idleConnections }, () => openSse(idleServer.port, `/v1/feed?after=${last}`));
+    await Promise.all(idle.map((stream) => stream.opened));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const open = rssMiB(pid);
     const samples: number[] = [];
     for (let second = 0; second < idleSeconds; second += 5) {
       await new Promise((resolve) => setTimeout(resolve, 5_000));
-      samples.push(round(rssMiB(server.pid!)));
+      samples.push(round(rssMiB(pid)));
     }
     idle.forEach((stream) => stream.request.destroy());
     console.log(`\n${idleConnections} idle SSE connections (heartbeat every 1 s) for ${idleSeconds} s: server RSS ${round(before)} MiB before, ${round(open)} MiB with them open, then every 5 s: ${samples.join(', ')} MiB`);
-    console.log(`  ≈ ${round(((open - before) * 1024) / idleConnections)} KiB per connection`);
+    console.log(`  ≈ ${round(((Math.max(open, ...samples) - before) * 1024) / idleConnections)} KiB per connection at the highest sample`);
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await stop(idleServer.process);
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+async function startExchange(dataDir: string) {
+  const port = await freePort();
+  const process = await startServer('../apps/exchange/src/main.ts', { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', FEED_HEARTBEAT_MS: '1000' });
+  return { port, process };
+}
+
+async function stop(server: ChildProcess): Promise<void> {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
 }
 
 main().catch((error: unknown) => {

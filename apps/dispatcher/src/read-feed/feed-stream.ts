@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { DeliveryLedger } from '@cmx/delivery';
 
@@ -69,6 +68,15 @@ export async function streamFeed(response: ServerResponse, options: FeedStreamOp
   }
 }
 
-async function drained(response: ServerResponse): Promise<void> {
-  await Promise.race([once(response, 'drain'), once(response, 'close')]);
+/** Resolves when the socket takes more, or goes away; leaves no listener behind. */
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
