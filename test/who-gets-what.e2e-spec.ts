@@ -20,6 +20,7 @@ interface WorldRun {
   readonly messageIds: Map<number, string>;
   readonly caseIds: Set<string>;
   readonly baseUrl: string;
+  caseIdOf(caseKey: number): string;
   close(): Promise<void>;
 }
 
@@ -65,6 +66,7 @@ async function playWorld(world: World, env: Record<string, string>): Promise<Wor
     messageIds,
     caseIds,
     baseUrl: exchange.baseUrl,
+    caseIdOf: (caseKey) => worldCaseId(Number(prefix), caseKey),
     close: async () => {
       await exchange.close();
       rmSync(directory, { recursive: true, force: true });
@@ -74,6 +76,26 @@ async function playWorld(world: World, env: Record<string, string>): Promise<Wor
 
 const expectedIdsByParty = (world: World, run: WorldRun) =>
   Object.fromEntries([...referenceDeliveries(world).received].map(([party, steps]) => [party, steps.map((step) => run.messageIds.get(step))]));
+
+/** The sender's timeline lists exactly the message's recipients, with the channel; every other party's timeline lists none. */
+async function expectReceipts(world: World, run: WorldRun, channel: 'feed' | 'kafka'): Promise<void> {
+  const expected = referenceDeliveries(world);
+  const recipientsOf = (step: number) => world.parties.filter((party) => expected.received.get(party)!.includes(step)).sort();
+  for (const [step, messageId] of run.messageIds) {
+    const message = world.steps[step] as { sender: string; caseKey: number };
+    for (const party of expected.entitled.get(step)!) {
+      const timeline = await new ExchangeClient(run.baseUrl, party, keyOf(party)).timeline(run.caseIdOf(message.caseKey));
+      const entry = timeline.body.entries.find((candidate: { messageId: string }) => candidate.messageId === messageId);
+      if (party !== message.sender) {
+        expect(entry).not.toHaveProperty('recipients');
+        continue;
+      }
+      const recipients = entry.recipients as { party: string; channel: string; acknowledgedAt: string | null }[];
+      expect([step, recipients.map((recipient) => recipient.party)]).toEqual([step, recipientsOf(step)]);
+      recipients.forEach((recipient) => expect(recipient).toMatchObject({ channel, acknowledgedAt: null }));
+    }
+  }
+}
 
 describe('who gets what, end to end (property: each party receives what the reference model computes)', () => {
   it('through the feed, for 15 random worlds played over HTTP', async () => {
@@ -90,6 +112,7 @@ describe('who gets what, end to end (property: each party receives what the refe
             expect([party, items.map((item) => item.delivery.messageId)]).toEqual([party, expected[party]]);
             expect(extra.length).toBe(items.length);
           }
+          await expectReceipts(world, run, 'feed');
         } finally {
           await run.close();
         }
@@ -117,6 +140,7 @@ describe('who gets what, end to end (property: each party receives what the refe
             const items = await readFeedUntil(new ExchangeClient(run.baseUrl, party, keyOf(party)), expected[party].length, 5_000);
             expect([party, items.map((item) => item.delivery.messageId)]).toEqual([party, expected[party]]);
           }
+          await expectReceipts(world, run, 'kafka');
         } finally {
           await reader.stop();
           await run.close();
