@@ -24,7 +24,7 @@ module.exports = {
       name: 'apps-stay-apart',
       comment: 'feature code stays in its app; only the all-in-one exchange composes the app modules',
       severity: 'error',
-      from: { path: '^apps/(gateway|query|dispatcher)/' },
+      from: { path: '^apps/(gateway|query|dispatcher|projector)/' },
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { BoardsController } from './boards/boards.controller';
+import { CaseSummaryController } from './case-summary/case-summary.controller';
 import { CaseTimelineController } from './case-timeline/case-timeline.controller';
 import { CaseTimelineService } from './case-timeline/case-timeline.service';
 
-/** Coordinator-facing reads. */
+/** Coordinator-facing reads: case timelines (from the store), case summaries and boards (from the read models). */
 @Module({
-  controllers: [CaseTimelineController],
+  controllers: [CaseTimelineController, CaseSummaryController, BoardsController],
   providers: [CaseTimelineService],
 })
 export class QueryModule {}

@@ -4,6 +4,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DELIVERY_LEDGER, DeliveryLedger, PostgresDeliveryLedger, SqliteDeliveryLedger } from '@cmx/delivery';
 import { EVENT_STORE, EventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@cmx/event-store';
+import { PostgresSqlDatabase, READ_MODEL_DATABASE, SqlDatabase, SqliteSqlDatabase } from '@cmx/read-models';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { RateLimiter } from './auth/rate-limiter';
@@ -14,7 +15,7 @@ import { HealthController } from './health/health.controller';
 import { ExchangeErrorFilter } from './http/exchange-error.filter';
 import { MembershipFollower } from './memberships/membership-follower';
 
-async function openEventStore(config: ExchangeConfig): Promise<EventStore> {
+export async function openEventStore(config: ExchangeConfig): Promise<EventStore> {
   switch (config.eventStore) {
     case 'sqlite':
       mkdirSync(config.dataDir, { recursive: true });
@@ -24,6 +25,13 @@ async function openEventStore(config: ExchangeConfig): Promise<EventStore> {
     case 'eventstoredb':
       return EventStoreDbEventStore.open({ connectionString: config.esdbConnectionString! });
   }
+}
+
+/** The read models: PostgreSQL beside a PostgreSQL store; otherwise SQLite under DATA_DIR. */
+export function openReadModelDatabase(config: ExchangeConfig): SqlDatabase {
+  if (config.eventStore === 'postgres') return PostgresSqlDatabase.open(config.databaseUrl!, config.databaseSchema);
+  mkdirSync(config.dataDir, { recursive: true });
+  return SqliteSqlDatabase.open(join(config.dataDir, 'read-models.sqlite'));
 }
 
 /** PostgreSQL beside a PostgreSQL store; otherwise SQLite under DATA_DIR (EventStoreDB keeps no tables). */
@@ -40,11 +48,13 @@ export class PlatformModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
+    @Inject(READ_MODEL_DATABASE) private readonly readModels: SqlDatabase,
     @Inject(EXCHANGE_CONFIG) config: ExchangeConfig,
     probes: EngineProbes,
   ) {
     probes.register({ role: 'eventStore', engine: config.eventStore, ping: () => store.ping() });
     probes.register({ role: 'deliveryLedger', engine: config.eventStore === 'postgres' ? 'postgres' : 'sqlite', ping: () => ledger.ping() });
+    probes.register({ role: 'readModels', engine: readModels.engine, ping: () => readModels.ping() });
   }
 
   static forRoot(config: ExchangeConfig): DynamicModule {
@@ -56,6 +66,7 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: PARTY_DIRECTORY, useValue: PartyDirectory.fromFile(config.partiesFile) },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
         { provide: DELIVERY_LEDGER, useFactory: () => openDeliveryLedger(config) },
+        { provide: READ_MODEL_DATABASE, useFactory: () => openReadModelDatabase(config) },
         { provide: CLOCK, useValue: systemClock },
         EngineProbes,
         MembershipFollower,
@@ -63,12 +74,13 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ExchangeErrorFilter },
       ],
-      exports: [EXCHANGE_CONFIG, PARTY_DIRECTORY, EVENT_STORE, DELIVERY_LEDGER, CLOCK, EngineProbes, MembershipFollower],
+      exports: [EXCHANGE_CONFIG, PARTY_DIRECTORY, EVENT_STORE, DELIVERY_LEDGER, READ_MODEL_DATABASE, CLOCK, EngineProbes, MembershipFollower],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.ledger.close();
+    await this.readModels.close();
     await this.store.close();
   }
 }

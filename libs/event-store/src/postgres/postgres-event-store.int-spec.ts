@@ -99,6 +99,7 @@ function describePostgresEventStore(connectionString: string): void {
             { version: 1, name: '001_create_event_store' },
             { version: 2, name: '002_create_checkpoints' },
             { version: 3, name: '003_create_delivery_ledger' },
+            { version: 4, name: '004_create_read_models' },
           ]);
           expect(await readSchemaVersion(admin, fresh)).toBe(POSTGRES_SCHEMA_VERSION);
         });

@@ -8,16 +8,33 @@ export interface EngineProbe {
   ping(): Promise<void>;
 }
 
-/** The engines this process uses; each module registers its own. /health probes them all. */
+/** Something a process reports on /health besides its engines, e.g. a projection's lag. */
+export interface StatusReport {
+  /** The section of /health it goes under, e.g. projections. */
+  readonly section: string;
+  readonly name: string;
+  read(): Promise<unknown>;
+}
+
+/** The engines this process uses, and what else it reports; each module registers its own. /health reads them all. */
 @Injectable()
 export class EngineProbes {
   private readonly probes: EngineProbe[] = [];
+  private readonly reports: StatusReport[] = [];
 
   register(probe: EngineProbe): void {
     this.probes.push(probe);
   }
 
+  registerReport(report: StatusReport): void {
+    this.reports.push(report);
+  }
+
   all(): readonly EngineProbe[] {
     return this.probes;
+  }
+
+  allReports(): readonly StatusReport[] {
+    return this.reports;
   }
 }

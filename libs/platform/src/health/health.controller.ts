@@ -23,7 +23,11 @@ export class HealthController {
     const results = await Promise.all(this.probes.all().map(async (probe) => [probe.role, await this.probe(probe)] as const));
     const ready = results.every(([, result]) => result.status === 'up');
     reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ok' : 'unavailable', live: true, ready, engines: Object.fromEntries(results) };
+    const sections: Record<string, Record<string, unknown>> = {};
+    for (const report of this.probes.allReports()) {
+      (sections[report.section] ??= {})[report.name] = await report.read().catch((error: unknown) => ({ error: (error as Error).message }));
+    }
+    return { status: ready ? 'ok' : 'unavailable', live: true, ready, engines: Object.fromEntries(results), ...sections };
   }
 
   private async probe(probe: EngineProbe): Promise<EngineHealth> {

@@ -1,0 +1,78 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { GroupNotFound } from '@cmx/errors';
+import { GroupKind, PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
+import { CallerParty, QueryParameters } from '@cmx/platform';
+import type { BoardKind } from '@cmx/read-models';
+import { READ_MODEL_DATABASE, SqlDatabase, SqlValue } from '@cmx/read-models';
+import { caseListFilter, encodeCursor } from './board-query';
+import { emptyBoard } from './empty-board';
+
+/**
+ * Operation and task-force boards and their case lists, computed from the
+ * messages the caller is entitled to. Members only: to anyone else a board
+ * does not exist (404, the same answer as for an unknown id).
+ */
+@Controller('v1')
+export class BoardsController {
+  constructor(
+    @Inject(READ_MODEL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
+  ) {}
+
+  @Get('operations/:id')
+  operation(@Param('id') id: string, @CallerParty() party: string, @Res() reply: FastifyReply): Promise<void> {
+    return this.board('operation', id, party, reply);
+  }
+
+  @Get('task-forces/:id')
+  taskForce(@Param('id') id: string, @CallerParty() party: string, @Res() reply: FastifyReply): Promise<void> {
+    return this.board('taskForce', id, party, reply);
+  }
+
+  @Get('operations/:id/cases')
+  operationCases(@Param('id') id: string, @Query() query: QueryParameters, @CallerParty() party: string) {
+    return this.cases('operation', id, query, party);
+  }
+
+  @Get('task-forces/:id/cases')
+  taskForceCases(@Param('id') id: string, @Query() query: QueryParameters, @CallerParty() party: string) {
+    return this.cases('taskForce', id, query, party);
+  }
+
+  private async board(kind: BoardKind, id: string, party: string, reply: FastifyReply): Promise<void> {
+    const members = this.membersFor(kind, id, party);
+    const [row] = await this.db.query<{ body: string }>('SELECT body FROM boards WHERE reader = ? AND kind = ? AND group_id = ?', [party, kind, id]);
+    // The stored board leaves its member list empty: admins change it without a new message.
+    const body = (row?.body ?? JSON.stringify(emptyBoard(kind, id))).replace('"members":[]', `"members":${JSON.stringify(members)}`);
+    await reply.type('application/json; charset=utf-8').send(body);
+  }
+
+  private async cases(kind: BoardKind, id: string, query: QueryParameters, party: string) {
+    const filter = caseListFilter(query);
+    this.membersFor(kind, id, party);
+    const conditions = ['reader = ?', 'kind = ?', 'group_id = ?'];
+    const params: SqlValue[] = [party, kind, id];
+    if (filter.status) conditions.push('status = ?') && params.push(filter.status);
+    if (filter.route) conditions.push('route = ?') && params.push(filter.route);
+    if (filter.crimeArea) conditions.push('crime_areas LIKE ?') && params.push(`%,${filter.crimeArea},%`);
+    if (filter.updatedAfter) conditions.push('last_activity_at > ?') && params.push(filter.updatedAfter);
+    if (filter.after) {
+      conditions.push('(last_activity_at < ? OR (last_activity_at = ? AND case_id < ?))');
+      params.push(filter.after.lastActivityAt, filter.after.lastActivityAt, filter.after.caseId);
+    }
+    const rows = await this.db.query<{ listing: string }>(
+      `SELECT listing FROM board_cases WHERE ${conditions.join(' AND ')} ORDER BY last_activity_at DESC, case_id DESC LIMIT ?`,
+      [...params, filter.limit + 1],
+    );
+    const cases = rows.slice(0, filter.limit).map((row) => JSON.parse(row.listing) as { caseId: string; lastActivityAt: string });
+    const last = cases[cases.length - 1];
+    return { cases, nextCursor: rows.length > filter.limit ? encodeCursor({ lastActivityAt: last.lastActivityAt, caseId: last.caseId }) : null };
+  }
+
+  private membersFor(kind: GroupKind, id: string, party: string): readonly string[] {
+    const members = this.directory.membersOf(kind, id);
+    if (!members?.includes(party)) throw new GroupNotFound(kind === 'operation' ? 'operation' : 'task force', id);
+    return members;
+  }
+}

@@ -1,0 +1,25 @@
+export const READ_MODEL_DATABASE = Symbol('READ_MODEL_DATABASE');
+
+export type SqlValue = string | number | null;
+export type SqlRow = Record<string, SqlValue>;
+
+export interface SqlStatements {
+  /** Rows of a SELECT; `?` placeholders, in order. */
+  query<Row extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  /** A statement that returns no rows; the number of rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+/**
+ * The read models' database: SQLite (embedded) or PostgreSQL, behind the few
+ * operations the projector and the queries need, in the SQL both engines
+ * share (`?` placeholders, `INSERT … ON CONFLICT … DO UPDATE`, text for
+ * JSON, positions and times). Both adapters pass ./conformance.
+ */
+export interface SqlDatabase extends SqlStatements {
+  readonly engine: 'sqlite' | 'postgres';
+  /** All or nothing; readers see either none of it or all of it. */
+  transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

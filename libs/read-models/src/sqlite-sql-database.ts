@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { READ_MODEL_TABLES } from './read-model-tables';
+import type { SqlDatabase, SqlRow, SqlStatements, SqlValue } from './sql-database.port';
+
+/** Statements prepared once per connection. */
+class PreparedStatements implements SqlStatements {
+  private readonly cache = new Map<string, Database.Statement>();
+
+  constructor(readonly connection: Database.Database) {}
+
+  async query<Row extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    return this.statement(sql).all(...params) as Row[];
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.statement(sql).run(...params).changes;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.connection.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/**
+ * The read models in one SQLite file, WAL, with two connections: transactions
+ * run one after another on the writing one, and queries outside them read on
+ * the other, which sees only committed transactions.
+ */
+export class SqliteSqlDatabase implements SqlDatabase {
+  readonly engine = 'sqlite';
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly writer: PreparedStatements,
+    private readonly reader: PreparedStatements,
+  ) {}
+
+  static open(file: string): SqliteSqlDatabase {
+    mkdirSync(dirname(file), { recursive: true });
+    const connect = () => {
+      const db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      // A rebuild swaps a whole model in one transaction; other writers wait for it rather than fail.
+      db.pragma('busy_timeout = 60000');
+      return db;
+    };
+    const writer = connect();
+    writer.exec(READ_MODEL_TABLES);
+    return new SqliteSqlDatabase(new PreparedStatements(writer), new PreparedStatements(connect()));
+  }
+
+  query<Row extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    return this.reader.query<Row>(sql, params);
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.transaction((tx) => tx.run(sql, params));
+  }
+
+  transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      this.writer.connection.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this.writer);
+        this.writer.connection.exec('COMMIT');
+        return result;
+      } catch (error) {
+        this.writer.connection.exec('ROLLBACK');
+        throw error;
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async ping(): Promise<void> {
+    await this.reader.query('SELECT 1 AS one');
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.writer.connection.close();
+    this.reader.connection.close();
+  }
+}

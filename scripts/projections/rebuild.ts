@@ -1,0 +1,62 @@
+/**
+ * npm run projections:rebuild [name…]
+ *   Rebuilds the named projections (case-summaries, boards; all when none is
+ *   named) from the event store the settings name (EVENT_STORE, DATA_DIR,
+ *   DATABASE_URL…, as for the services), while queries go on reading the
+ *   current model: the new one is built beside it and swapped in one
+ *   transaction. Progress on stderr: events, events/s, ETA.
+ */
+import { PROJECTION_NAMES, ProjectionName } from '@cmx/projector/project-events/projection';
+import { rebuildProjection, RebuildProgress } from '@cmx/projector/rebuild-projections/rebuild-projection';
+import { ConfigError, loadConfig, openEventStore, openReadModelDatabase } from '@cmx/platform';
+
+const BAR_WIDTH = 30;
+
+function progressLine(name: string, progress: RebuildProgress, started: number): string {
+  const seconds = (performance.now() - started) / 1000;
+  const rate = progress.events / Math.max(seconds, 0.001);
+  const eta = progress.fraction > 0 ? (seconds / progress.fraction) * (1 - progress.fraction) : NaN;
+  const filled = Math.round(progress.fraction * BAR_WIDTH);
+  return `${name} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${(progress.fraction * 100).toFixed(0).padStart(3)}% ` +
+    `${progress.events.toLocaleString('en')} events  ${Math.round(rate).toLocaleString('en')} events/s  ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}`;
+}
+
+async function main(): Promise<number> {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((name) => !(PROJECTION_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    console.error(`projections:rebuild: no projection ${unknown.join(', ')}; the projections are ${PROJECTION_NAMES.join(', ')}`);
+    return 1;
+  }
+  const config = loadConfig();
+  const store = await openEventStore(config);
+  const db = openReadModelDatabase(config);
+  try {
+    for (const name of (names.length > 0 ? names : PROJECTION_NAMES) as ProjectionName[]) {
+      const started = performance.now();
+      let lastDrawn = 0;
+      const { events } = await rebuildProjection(store, db, name, (progress) => {
+        const now = performance.now();
+        if (now - lastDrawn < 250 && progress.fraction < 1) return;
+        lastDrawn = now;
+        if (process.stderr.isTTY) process.stderr.write(`\r${progressLine(name, progress, started)}`);
+        else console.error(progressLine(name, progress, started));
+      });
+      const seconds = (performance.now() - started) / 1000;
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      console.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s), swapped in`);
+    }
+    return 0;
+  } finally {
+    await db.close();
+    await store.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? `config error: ${error.message}` : error);
+    process.exit(1);
+  },
+);
