@@ -4,31 +4,13 @@ import { loadConfig, openEventStore, openReadModelDatabase } from '@cmx/platform
 import { rebuildProjection } from '@cmx/projector/rebuild-projections/rebuild-projection';
 import { PROJECTION_NAMES } from '@cmx/projector/project-events/projection';
 import { engineTest } from './support/engines';
+import { readModelRows } from './support/read-model-rows';
 import { ExchangeClient } from './support/exchange-client';
 import { InProcessExchange, startInProcessExchange } from './support/in-process-exchange';
 import { messageOf, newCaseId } from './support/messages';
 
 const HYDRA = { scope: 'operation', operations: ['OP-HYDRA-2026'] }; // NCB-IT, NCB-GR, EUROPOL
 const TO_GR = { scope: 'recipients', recipients: ['NCB-GR'] };
-const TABLE_KEYS: Record<string, string> = {
-  case_summaries: 'reader, case_id',
-  board_case_states: 'reader, case_id',
-  board_cases: 'reader, kind, group_id, case_id',
-  boards: 'reader, kind, group_id',
-};
-
-/** Every row of the read models, in key order: what "rebuilt equals live" compares. */
-async function readModelRows(env: Record<string, string>): Promise<Record<string, unknown[]>> {
-  const db = openReadModelDatabase(loadConfig(env));
-  try {
-    const rows: Record<string, unknown[]> = {};
-    for (const [table, key] of Object.entries(TABLE_KEYS)) rows[table] = await db.query(`SELECT * FROM ${table} ORDER BY ${key}`);
-    return rows;
-  } finally {
-    await db.close();
-  }
-}
-
 function describeBoards(engine: string, setup: () => Promise<{ env: Record<string, string>; teardown: () => Promise<void> }>) {
   describe(`boards, case summaries and case lists (${engine})`, () => {
     let exchange: InProcessExchange;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
 
-export type ServiceName = 'exchange' | 'gateway' | 'query' | 'dispatcher';
+export type ServiceName = 'exchange' | 'gateway' | 'query' | 'dispatcher' | 'projector';
 
 export const serviceMain = (service: ServiceName): string => join(__dirname, `../../dist/apps/${service}/src/main.js`);
 export const EXCHANGE_MAIN = serviceMain('exchange');

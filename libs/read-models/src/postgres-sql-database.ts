@@ -15,6 +15,8 @@ const numbered = (sql: string): string => {
  */
 export class PostgresSqlDatabase implements SqlDatabase {
   readonly engine = 'postgres';
+  private queue: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
 
   private constructor(private readonly pool: Pool) {}
 
@@ -33,7 +35,14 @@ export class PostgresSqlDatabase implements SqlDatabase {
     return (await this.pool.query(numbered(sql), params as SqlValue[])).rowCount ?? 0;
   }
 
-  async transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
+  /** Transactions of this process run one after another, as on SQLite; other processes are kept apart by row locks. */
+  transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
+    const next = this.queue.then(() => this.inTransaction(work));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async inTransaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -52,8 +61,9 @@ export class PostgresSqlDatabase implements SqlDatabase {
     await this.pool.query('SELECT 1');
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
+  close(): Promise<void> {
+    this.closing ??= this.queue.then(() => this.pool.end());
+    return this.closing;
   }
 }
 

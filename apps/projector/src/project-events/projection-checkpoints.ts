@@ -16,6 +16,21 @@ export async function readCheckpoint(db: SqlStatements, projection: ProjectionNa
   return row ? { position: row.position === '' ? undefined : row.position, generation: Number(row.generation) } : { position: undefined, generation: 0 };
 }
 
+/**
+ * Reads the checkpoint inside a transaction and holds its row until the
+ * transaction ends, so that a rebuild swapping the model in another process
+ * and a projector writing a batch never interleave (PostgreSQL; SQLite
+ * writes one transaction at a time anyway).
+ */
+export async function lockCheckpoint(tx: SqlStatements, projection: ProjectionName): Promise<ProjectionCheckpoint> {
+  await tx.run(
+    `INSERT INTO projection_checkpoints (projection, position, generation, updated_at) VALUES (?, '', 0, ?) ON CONFLICT (projection) DO NOTHING`,
+    [projection, new Date().toISOString()],
+  );
+  await tx.run('UPDATE projection_checkpoints SET updated_at = updated_at WHERE projection = ?', [projection]);
+  return readCheckpoint(tx, projection);
+}
+
 export async function saveCheckpoint(tx: SqlStatements, projection: ProjectionName, checkpoint: ProjectionCheckpoint): Promise<void> {
   await tx.run(
     `INSERT INTO projection_checkpoints (projection, position, generation, updated_at) VALUES (?, ?, ?, ?)

@@ -1,7 +1,7 @@
 import type { EventStore, StoredEvent, Subscription } from '@cmx/event-store';
 import type { SqlDatabase } from '@cmx/read-models';
 import type { Projection } from './projection';
-import { ProjectionCheckpoint, readCheckpoint, saveCheckpoint } from './projection-checkpoints';
+import { lockCheckpoint, ProjectionCheckpoint, readCheckpoint, saveCheckpoint } from './projection-checkpoints';
 
 /** Events folded and written in one transaction; the buffer never holds more than twice this. */
 const MAX_BATCH_EVENTS = 1_000;
@@ -82,7 +82,7 @@ export class ProjectionRunner {
   private async write(batch: readonly StoredEvent[]): Promise<void> {
     const checkpoint = { position: batch[batch.length - 1].position, generation: this.checkpoint.generation };
     await this.db.transaction(async (tx) => {
-      if ((await readCheckpoint(tx, this.projection.name)).generation !== checkpoint.generation) throw new RebuiltMeanwhile();
+      if ((await lockCheckpoint(tx, this.projection.name)).generation !== checkpoint.generation) throw new RebuiltMeanwhile();
       await this.projection.load(batch, tx);
       batch.forEach((event) => this.projection.fold(event));
       await this.projection.flush(tx);

@@ -2,7 +2,7 @@ import type { EventStore } from '@cmx/event-store';
 import type { SqlDatabase } from '@cmx/read-models';
 import { newProjection } from '../project-events/new-projection';
 import type { ProjectionName } from '../project-events/projection';
-import { readCheckpoint, saveCheckpoint } from '../project-events/projection-checkpoints';
+import { lockCheckpoint, saveCheckpoint } from '../project-events/projection-checkpoints';
 
 const READ_BATCH = 5_000;
 
@@ -43,7 +43,7 @@ export async function rebuildProjection(
     onProgress({ events, position: after, fraction: span > 0n ? Math.min(1, Number(done) / Number(span)) : 1 });
   }
   await db.transaction(async (tx) => {
-    const current = await readCheckpoint(tx, name);
+    const current = await lockCheckpoint(tx, name);
     await projection.clear(tx);
     await projection.flush(tx);
     await saveCheckpoint(tx, name, { position: after ?? current.position, generation: current.generation + 1 });

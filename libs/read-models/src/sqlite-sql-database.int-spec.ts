@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describeSqlDatabaseConformance } from './conformance/sql-database.conformance';
+import { SqliteSqlDatabase } from './sqlite-sql-database';
+
+describe('SqliteSqlDatabase', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'cmx-read-models-'));
+  const newFile = () => join(directory, randomUUID(), 'read-models.sqlite');
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  describeSqlDatabaseConformance('sqlite', async () => SqliteSqlDatabase.open(newFile()));
+
+  describe('engine specifics', () => {
+    const opened: SqliteSqlDatabase[] = [];
+    let file: string;
+
+    const open = (): SqliteSqlDatabase => {
+      const db = SqliteSqlDatabase.open(file);
+      opened.push(db);
+      return db;
+    };
+
+    /** Runs `work` on a connection of its own to the database's file. */
+    const withRawConnection = <T>(work: (raw: Database.Database) => T): T => {
+      const raw = new Database(file);
+      try {
+        return work(raw);
+      } finally {
+        raw.close();
+      }
+    };
+
+    beforeEach(() => {
+      file = newFile();
+    });
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((db) => db.close()));
+    });
+
+    it('creates the directory and the read-model tables on first open, the file in WAL journal mode', async () => {
+      const db = open();
+
+      expect(db.engine).toBe('sqlite');
+      withRawConnection((raw) => {
+        expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+        const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+        expect(tables).toEqual(['board_case_states', 'board_cases', 'boards', 'case_summaries', 'projection_checkpoints']);
+        const indexes = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").pluck().all();
+        expect(indexes).toEqual(['board_cases_by_activity']);
+      });
+      for (const table of ['board_case_states', 'board_cases', 'boards', 'case_summaries', 'projection_checkpoints']) {
+        expect(await db.query(`SELECT * FROM ${table}`)).toEqual([]);
+      }
+    });
+
+    it('reopens the file with its rows, positions beyond 2^53 and texts unchanged', async () => {
+      const body = JSON.stringify({ summary: 'Grenzübergang 🚤', at: '123456789012000005' });
+      const db = open();
+      await db.transaction(async (tx) => {
+        await tx.run('INSERT INTO case_summaries (reader, case_id, body) VALUES (?, ?, ?), (?, ?, ?)', ['NCB-NL', 'case-1', body, 'NCB-BE', 'case-1', '{}']);
+        await tx.run('INSERT INTO projection_checkpoints (projection, position, generation, updated_at) VALUES (?, ?, ?, ?)', [
+          'case-summaries',
+          '9223372036854775807',
+          3,
+          '2025-03-01T10:00:00.000Z',
+        ]);
+      });
+      await db.run('INSERT INTO boards (reader, kind, group_id, body) VALUES (?, ?, ?, ?)', ['NCB-NL', 'operation', 'op-1', '{"cases":[]}']);
+      await db.close();
+
+      const reopened = open();
+
+      expect(await reopened.query('SELECT reader, case_id, body FROM case_summaries ORDER BY reader')).toEqual([
+        { reader: 'NCB-BE', case_id: 'case-1', body: '{}' },
+        { reader: 'NCB-NL', case_id: 'case-1', body },
+      ]);
+      expect(await reopened.query('SELECT projection, position, generation, updated_at FROM projection_checkpoints')).toEqual([
+        { projection: 'case-summaries', position: '9223372036854775807', generation: 3, updated_at: '2025-03-01T10:00:00.000Z' },
+      ]);
+      expect(await reopened.query('SELECT body FROM boards')).toEqual([{ body: '{"cases":[]}' }]);
+      expect(await reopened.run('UPDATE projection_checkpoints SET generation = generation + 1')).toBe(1);
+    });
+
+    it('keeps a transaction that close() waited for across a reopen', async () => {
+      const db = open();
+      let finish!: () => void;
+      const gate = new Promise<void>((resolve) => (finish = resolve));
+      const inProgress = db.transaction(async (tx) => {
+        await tx.run('INSERT INTO case_summaries (reader, case_id, body) VALUES (?, ?, ?)', ['NCB-NL', 'case-1', 'one']);
+        await gate;
+      });
+
+      const closing = db.close();
+      finish();
+      await inProgress;
+      await closing;
+
+      expect(await open().query('SELECT case_id, body FROM case_summaries')).toEqual([{ case_id: 'case-1', body: 'one' }]);
+    });
+  });
+});
