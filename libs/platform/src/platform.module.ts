@@ -27,16 +27,16 @@ export async function openEventStore(config: ExchangeConfig): Promise<EventStore
   }
 }
 
-/** The read models: PostgreSQL beside a PostgreSQL store; otherwise SQLite under DATA_DIR. */
+/** The read models: PostgreSQL unless the whole exchange is embedded (SQLite under DATA_DIR). */
 export function openReadModelDatabase(config: ExchangeConfig): SqlDatabase {
-  if (config.eventStore === 'postgres') return PostgresSqlDatabase.open(config.databaseUrl!, config.databaseSchema);
+  if (config.databaseUrl) return PostgresSqlDatabase.open(config.databaseUrl!, config.databaseSchema);
   mkdirSync(config.dataDir, { recursive: true });
   return SqliteSqlDatabase.open(join(config.dataDir, 'read-models.sqlite'));
 }
 
-/** PostgreSQL beside a PostgreSQL store; otherwise SQLite under DATA_DIR (EventStoreDB keeps no tables). */
+/** PostgreSQL unless the whole exchange is embedded (SQLite under DATA_DIR): EventStoreDB keeps no tables. */
 function openDeliveryLedger(config: ExchangeConfig): DeliveryLedger {
-  if (config.eventStore === 'postgres') return PostgresDeliveryLedger.open(config.databaseUrl!, config.databaseSchema);
+  if (config.databaseUrl) return PostgresDeliveryLedger.open(config.databaseUrl!, config.databaseSchema);
   mkdirSync(config.dataDir, { recursive: true });
   return SqliteDeliveryLedger.open(join(config.dataDir, 'deliveries.sqlite'));
 }
@@ -53,7 +53,7 @@ export class PlatformModule implements OnApplicationShutdown {
     probes: EngineProbes,
   ) {
     probes.register({ role: 'eventStore', engine: config.eventStore, ping: () => store.ping() });
-    probes.register({ role: 'deliveryLedger', engine: config.eventStore === 'postgres' ? 'postgres' : 'sqlite', ping: () => ledger.ping() });
+    probes.register({ role: 'deliveryLedger', engine: config.databaseUrl ? 'postgres' : 'sqlite', ping: () => ledger.ping() });
     probes.register({ role: 'readModels', engine: readModels.engine, ping: () => readModels.ping() });
   }
 

@@ -15,7 +15,7 @@ export interface ExchangeConfig {
   readonly dataDir: string;
   readonly partiesFile: string;
   readonly eventStore: EventStoreKind;
-  /** postgres:// URL; set when the event store is PostgreSQL. */
+  /** postgres:// URL; set unless the event store is SQLite: the delivery ledger and the read models are there. */
   readonly databaseUrl?: string;
   readonly databaseSchema: string;
   /** esdb:// connection string; set when the event store is EventStoreDB. */
@@ -47,7 +47,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
     partiesFile: resolve(env.CASE_EXCHANGE_PARTIES?.trim() || DEMO_PARTIES_FILE),
     eventStore,
-    databaseUrl: eventStore === 'postgres' ? urlSetting(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'EVENT_STORE=postgres') : undefined,
+    databaseUrl:
+      eventStore === 'sqlite'
+        ? undefined
+        : urlSetting(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], `EVENT_STORE=${eventStore} (the delivery ledger and the read models live in PostgreSQL)`),
     databaseSchema: identifierSetting(env, 'DATABASE_SCHEMA', 'cmx'),
     esdbConnectionString:
       eventStore === 'eventstoredb'
