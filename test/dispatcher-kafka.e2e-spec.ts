@@ -8,7 +8,7 @@ import { ExchangeClient } from './support/exchange-client';
 import { KafkaDeliveryReader, ReceivedDelivery } from './support/kafka-deliveries';
 import { expectedCount, Posted, postCases } from './support/post-cases';
 import { DEMO_PARTY_CODES, seededRandom } from './support/reference-entitlement';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { ServiceProcess, startServiceProcess, whileKillingRepeatedly } from './support/service-process';
 
 const distinctDeliveries = (received: readonly ReceivedDelivery[]) => new Set(received.map((r) => `${r.party}|${r.value.messageId}`)).size;
 
@@ -66,21 +66,9 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
   async function killDispatcherDuringRun(env: Record<string, string>, gatewayCount: number, brokers: string): Promise<void> {
     const gateways = await Promise.all(Array.from({ length: gatewayCount }, () => startServiceProcess('gateway', env)));
     processes.push(...gateways);
-    const random = seededRandom(7);
-    let dispatcher = await startServiceProcess('dispatcher', env);
-    let kills = 0;
-    let posting = true;
-    const killer = (async () => {
-      while (posting) {
-        await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1500));
-        await dispatcher.kill9();
-        kills += 1;
-        dispatcher = await startServiceProcess('dispatcher', env);
-      }
-    })();
-    const posted = await postCases(gateways.map((gateway) => gateway.baseUrl), 500, 20, 11);
-    posting = false;
-    await killer;
+    const { result: posted, survivor: dispatcher, kills } = await whileKillingRepeatedly('dispatcher', env, seededRandom(7), { minMs: 300, spreadMs: 1500 }, () =>
+      postCases(gateways.map((gateway) => gateway.baseUrl), 500, 20, 11),
+    );
     processes.push(dispatcher);
     expect(posted).toHaveLength(10_000);
     expect(kills).toBeGreaterThanOrEqual(3);

@@ -8,7 +8,7 @@ import { DEMO_KEYS, ExchangeClient } from './support/exchange-client';
 import { FeedItem, readFeedUntil } from './support/feed';
 import { Posted, postCases } from './support/post-cases';
 import { DEMO_PARTY_CODES, seededRandom } from './support/reference-entitlement';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { ServiceProcess, startServiceProcess, whileKillingRepeatedly } from './support/service-process';
 
 /**
  * The feed served by the dispatcher running alone (`npm run start:dispatcher`, DELIVERY=feed), fed by
@@ -25,21 +25,9 @@ describe('the feed across processes, with the dispatcher killed -9 during the ru
   async function run(env: Record<string, string>, gatewayCount: number): Promise<void> {
     const gateways = await Promise.all(Array.from({ length: gatewayCount }, () => startServiceProcess('gateway', env)));
     processes.push(...gateways);
-    const random = seededRandom(5);
-    let dispatcher = await startServiceProcess('dispatcher', env);
-    let kills = 0;
-    let posting = true;
-    const killer = (async () => {
-      while (posting) {
-        await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1200));
-        await dispatcher.kill9();
-        kills += 1;
-        dispatcher = await startServiceProcess('dispatcher', env);
-      }
-    })();
-    const posted = await postCases(gateways.map((gateway) => gateway.baseUrl), 150, 10, 17);
-    posting = false;
-    await killer;
+    const { result: posted, survivor: dispatcher, kills } = await whileKillingRepeatedly('dispatcher', env, seededRandom(5), { minMs: 300, spreadMs: 1200 }, () =>
+      postCases(gateways.map((gateway) => gateway.baseUrl), 150, 10, 17),
+    );
     processes.push(dispatcher);
     expect(kills).toBeGreaterThanOrEqual(2);
 

@@ -10,7 +10,7 @@ import { engineTest } from './support/engines';
 import { postCases } from './support/post-cases';
 import { readModelRows } from './support/read-model-rows';
 import { seededRandom } from './support/reference-entitlement';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { ServiceProcess, startServiceProcess, whileKillingRepeatedly } from './support/service-process';
 
 /**
  * The projector running alone (`npm run start:projector`), killed with SIGKILL
@@ -28,21 +28,9 @@ describe('the projector killed -9 during a run: restart-safe and idempotent', ()
   async function run(env: Record<string, string>, gatewayCount: number): Promise<void> {
     const gateways = await Promise.all(Array.from({ length: gatewayCount }, () => startServiceProcess('gateway', env)));
     processes.push(...gateways);
-    const random = seededRandom(3);
-    let projector = await startServiceProcess('projector', env);
-    let kills = 0;
-    let posting = true;
-    const killer = (async () => {
-      while (posting) {
-        await new Promise((resolve) => setTimeout(resolve, 200 + random() * 1000));
-        await projector.kill9();
-        kills += 1;
-        projector = await startServiceProcess('projector', env);
-      }
-    })();
-    await postCases(gateways.map((gateway) => gateway.baseUrl), 120, 10, 23);
-    posting = false;
-    await killer;
+    const { survivor: projector, kills } = await whileKillingRepeatedly('projector', env, seededRandom(3), { minMs: 200, spreadMs: 1000 }, () =>
+      postCases(gateways.map((gateway) => gateway.baseUrl), 120, 10, 23),
+    );
     processes.push(projector);
     expect(kills).toBeGreaterThanOrEqual(2);
 

@@ -53,3 +53,42 @@ export async function startServiceProcess(service: ServiceName, env: Record<stri
 }
 
 export const startExchangeProcess = (env: Record<string, string>) => startServiceProcess('exchange', env);
+
+export interface KilledWhile<T> {
+  readonly result: T;
+  /** The last instance started, still running. */
+  readonly survivor: ServiceProcess;
+  readonly kills: number;
+}
+
+/**
+ * Runs `work` while a service is killed with SIGKILL at random points (every
+ * `minMs` to `minMs + spreadMs`) and started again, as a supervisor would.
+ */
+export async function whileKillingRepeatedly<T>(
+  service: ServiceName,
+  env: Record<string, string>,
+  random: () => number,
+  pause: { readonly minMs: number; readonly spreadMs: number },
+  work: () => Promise<T>,
+): Promise<KilledWhile<T>> {
+  let current = await startServiceProcess(service, env);
+  let kills = 0;
+  let working = true;
+  const killer = (async () => {
+    while (working) {
+      await new Promise((resolve) => setTimeout(resolve, pause.minMs + random() * pause.spreadMs));
+      await current.kill9();
+      kills += 1;
+      current = await startServiceProcess(service, env);
+    }
+  })();
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    working = false;
+    await killer;
+  }
+  return { result, survivor: current, kills };
+}

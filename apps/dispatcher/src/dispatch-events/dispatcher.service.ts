@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Delivery, DELIVERY_CHANNEL, DELIVERY_LEDGER, DeliveryChannel, DeliveryLedger } from '@cmx/delivery';
-import { EVENT_STORE, EventStore, StoredEvent, Subscription } from '@cmx/event-store';
+import { BatchedSubscription, EVENT_STORE, EventStore, StoredEvent } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { CLOCK, Clock } from '@cmx/platform';
 import { SubscriptionBook } from '../subscriptions/subscription-book';
 import { deliveriesOf } from './deliveries-of';
 
-/** Events handed to the channel in one go; the buffer never holds more than twice this. */
+/** Events handed to the channel in one go. */
 const MAX_BATCH_EVENTS = 500;
 
 /**
@@ -21,10 +21,7 @@ const MAX_BATCH_EVENTS = 500;
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Dispatcher.name);
-  private subscription: Subscription | undefined;
-  private buffer: StoredEvent[] = [];
-  private flushes: Promise<void> = Promise.resolve();
-  private flushScheduled = false;
+  private subscription: BatchedSubscription | undefined;
   private delivered = 0;
   private subscriptions = new SubscriptionBook();
 
@@ -40,39 +37,21 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     const after = await this.ledger.checkpoint();
     this.subscriptions = await SubscriptionBook.asOf(this.store, this.directory.allPartyCodes(), after);
     this.logger.log(`dispatching over ${this.channel?.kind ?? 'feed'} from ${after === undefined ? 'the start' : `after position ${after}`}`);
-    this.subscription = this.store.subscribe((event) => this.accept(event), { after, batchSize: MAX_BATCH_EVENTS });
-    this.subscription.closed.catch((error: unknown) => this.fail(error));
+    this.subscription = new BatchedSubscription(this.store, (batch) => this.deliverBatch(batch), {
+      after,
+      maxBatch: MAX_BATCH_EVENTS,
+      onError: (error) => this.fail(error),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.subscription?.stop();
-    await this.flush();
     await this.channel?.close();
   }
 
   /** Deliveries acknowledged by the channel since start. */
   deliveredCount(): number {
     return this.delivered;
-  }
-
-  private accept(event: StoredEvent): Promise<void> | undefined {
-    this.buffer.push(event);
-    if (this.buffer.length >= MAX_BATCH_EVENTS) return this.flush();
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flush().catch((error: unknown) => this.fail(error));
-      });
-    }
-    return undefined;
-  }
-
-  private flush(): Promise<void> {
-    const batch = this.buffer;
-    this.buffer = [];
-    if (batch.length > 0) this.flushes = this.flushes.then(() => this.deliverBatch(batch));
-    return this.flushes;
   }
 
   private async deliverBatch(batch: readonly StoredEvent[]): Promise<void> {

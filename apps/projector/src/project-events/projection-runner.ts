@@ -1,9 +1,9 @@
-import type { EventStore, StoredEvent, Subscription } from '@cmx/event-store';
+import { BatchedSubscription, type EventStore, type StoredEvent } from '@cmx/event-store';
 import type { SqlDatabase } from '@cmx/read-models';
 import type { Projection } from './projection';
 import { lockCheckpoint, ProjectionCheckpoint, readCheckpoint, saveCheckpoint } from './projection-checkpoints';
 
-/** Events folded and written in one transaction; the buffer never holds more than twice this. */
+/** Events folded and written in one transaction. */
 const MAX_BATCH_EVENTS = 1_000;
 
 class RebuiltMeanwhile extends Error {}
@@ -16,12 +16,9 @@ class RebuiltMeanwhile extends Error {}
  * and starts again from the rebuilt checkpoint.
  */
 export class ProjectionRunner {
-  private subscription: Subscription | undefined;
+  private subscription: BatchedSubscription | undefined;
   private projection: Projection;
   private checkpoint: ProjectionCheckpoint = { position: undefined, generation: 0 };
-  private buffer: StoredEvent[] = [];
-  private writes: Promise<void> = Promise.resolve();
-  private flushScheduled = false;
   private stopped = false;
 
   constructor(
@@ -39,14 +36,16 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     this.checkpoint = await readCheckpoint(this.db, this.projection.name);
-    this.subscription = this.store.subscribe((event) => this.accept(event), { after: this.checkpoint.position, batchSize: MAX_BATCH_EVENTS });
-    this.subscription.closed.catch((error: unknown) => this.fail(error));
+    this.subscription = new BatchedSubscription(this.store, (batch) => this.write(batch), {
+      after: this.checkpoint.position,
+      maxBatch: MAX_BATCH_EVENTS,
+      onError: (error) => this.fail(error),
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.subscription?.stop();
-    await this.flush().catch(() => undefined);
+    await this.subscription?.stop().catch(() => undefined);
   }
 
   /** The position of the last event written, and how long the oldest event not yet written has waited. */
@@ -57,26 +56,6 @@ export class ProjectionRunner {
       head: (await this.store.headPosition()) ?? null,
       lagMs: next ? Math.max(0, Date.now() - Date.parse(next.recordedAt)) : 0,
     };
-  }
-
-  private accept(event: StoredEvent): Promise<void> | undefined {
-    this.buffer.push(event);
-    if (this.buffer.length >= MAX_BATCH_EVENTS) return this.flush();
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flush().catch((error: unknown) => this.fail(error));
-      });
-    }
-    return undefined;
-  }
-
-  private flush(): Promise<void> {
-    const batch = this.buffer;
-    this.buffer = [];
-    if (batch.length > 0) this.writes = this.writes.then(() => this.write(batch));
-    return this.writes;
   }
 
   private async write(batch: readonly StoredEvent[]): Promise<void> {
@@ -99,8 +78,6 @@ export class ProjectionRunner {
 
   private async restart(): Promise<void> {
     await this.subscription?.stop().catch(() => undefined);
-    this.buffer = [];
-    this.writes = Promise.resolve();
     this.projection = this.newProjection();
     await this.start();
   }
