@@ -34,7 +34,28 @@ export class DeliveriesController {
       return;
     }
     await this.handle(delivery, where);
+    await this.acknowledge(delivery, where);
     this.deduplicator.record(delivery);
+  }
+
+  /**
+   * Tells the exchange the delivery was received (POST /v1/feed/ack by message
+   * id): its sender sees it on its timeline. A failed acknowledgement is
+   * logged, not retried: the delivery itself was handled.
+   */
+  private async acknowledge(delivery: Delivery, where: string): Promise<void> {
+    const target = PARTNER_SETTINGS.acknowledgeTo;
+    if (!target) return;
+    try {
+      const response = await fetch(`${target.url}/v1/feed/ack`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messageIds: [delivery.messageId] }),
+      });
+      if (!response.ok) this.logger.warn(`${where}: acknowledgement of ${delivery.messageId} answered ${response.status}: ${await response.text()}`);
+    } catch (error) {
+      this.logger.warn(`${where}: acknowledgement of ${delivery.messageId} failed: ${(error as Error).message}`);
+    }
   }
 
   /** Where a partner system stores or acts on the message. This example logs it. */

@@ -11,6 +11,7 @@ describe('loadPartnerConfig', () => {
       fromBeginning: true,
       maxMessageIds: 100_000,
       maxCases: 100_000,
+      acknowledgeTo: undefined,
     });
     expect(loadPartnerConfig({ PARTY: 'INTERPOL-GS', KAFKA_BROKERS: 'k:9092' }).topic).toBe('cmx.deliveries.interpol-gs');
   });
@@ -22,5 +23,15 @@ describe('loadPartnerConfig', () => {
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k' })).toThrow('KAFKA_BROKERS=k');
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', FROM_BEGINNING: 'yes' })).toThrow('FROM_BEGINNING');
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', DEDUPE_MAX_CASES: '0' })).toThrow('DEDUPE_MAX_CASES');
+    expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', EXCHANGE_URL: 'http://x:3000' })).toThrow('go together');
+    expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', EXCHANGE_URL: 'ftp://x', EXCHANGE_API_KEY: 'k' })).toThrow('EXCHANGE_URL=ftp://x');
+  });
+
+  it('acknowledges to the exchange when EXCHANGE_URL and EXCHANGE_API_KEY are given', () => {
+    expect(loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092' }).acknowledgeTo).toBeUndefined();
+    expect(loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', EXCHANGE_URL: 'http://exchange:3000/', EXCHANGE_API_KEY: 'demo-ncb-gr' }).acknowledgeTo).toEqual({
+      url: 'http://exchange:3000',
+      apiKey: 'demo-ncb-gr',
+    });
   });
 });

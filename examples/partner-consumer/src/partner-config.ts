@@ -5,6 +5,9 @@
  *   FROM_BEGINNING          true (default): a new consumer group starts at the topic's beginning
  *   DEDUPE_MAX_MESSAGE_IDS  recent message ids remembered to drop repeats (default 100000)
  *   DEDUPE_MAX_CASES        cases whose last case version is remembered (default 100000)
+ *   EXCHANGE_URL            the exchange's HTTP address, e.g. http://exchange:3000: with
+ *   EXCHANGE_API_KEY        the party's API key, each handled delivery is acknowledged
+ *                           (POST /v1/feed/ack), so that its sender sees it was received
  */
 export interface PartnerConfig {
   readonly party: string;
@@ -16,6 +19,8 @@ export interface PartnerConfig {
   readonly fromBeginning: boolean;
   readonly maxMessageIds: number;
   readonly maxCases: number;
+  /** Where to acknowledge handled deliveries; undefined: they are not acknowledged. */
+  readonly acknowledgeTo?: { readonly url: string; readonly apiKey: string };
 }
 
 /** A setting that stops the process; its message is the one line printed. */
@@ -50,7 +55,23 @@ export function loadPartnerConfig(env: NodeJS.ProcessEnv): PartnerConfig {
     fromBeginning: booleanSetting(env, 'FROM_BEGINNING', true),
     maxMessageIds: integerSetting(env, 'DEDUPE_MAX_MESSAGE_IDS', 100_000),
     maxCases: integerSetting(env, 'DEDUPE_MAX_CASES', 100_000),
+    acknowledgeTo: acknowledgementSettings(env),
   };
+}
+
+function acknowledgementSettings(env: NodeJS.ProcessEnv): PartnerConfig['acknowledgeTo'] {
+  const url = env.EXCHANGE_URL?.trim();
+  const apiKey = env.EXCHANGE_API_KEY?.trim();
+  if (!url && !apiKey) return undefined;
+  if (!url || !apiKey) throw new ConfigError('EXCHANGE_URL and EXCHANGE_API_KEY go together: both to acknowledge deliveries, neither not to');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`EXCHANGE_URL=${url} is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`EXCHANGE_URL=${url} must start with http:// or https://`);
+  return { url: url.replace(/\/+$/, ''), apiKey };
 }
 
 function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
