@@ -2,7 +2,7 @@ import type { StoredEvent } from '@cmx/event-store';
 import type { SqlStatements } from '@cmx/read-models';
 import { CaseSummary, evolveCaseSummary } from '@cmx/read-models';
 import { caseEventOf, unloadedCaseIds } from './case-events-of';
-import { caseIdChunks, placeholdersFor, Projection, upsertRows } from './projection';
+import { Projection, rowsOfCases, upsertRows } from './projection';
 
 const keyOf = (reader: string, caseId: string) => `${reader}\u0000${caseId}`;
 
@@ -18,13 +18,8 @@ export class CaseSummariesProjection implements Projection {
 
   async load(events: readonly StoredEvent[], db: SqlStatements): Promise<void> {
     const missing = unloadedCaseIds(events, this.loadedCases);
-    for (const ids of this.startsEmpty ? [] : caseIdChunks(missing)) {
-      const rows = await db.query<{ reader: string; case_id: string; body: string }>(
-        `SELECT reader, case_id, body FROM case_summaries WHERE case_id IN (${placeholdersFor(ids)})`,
-        ids,
-      );
-      for (const row of rows) this.summaries.set(keyOf(row.reader, row.case_id), JSON.parse(row.body));
-    }
+    const rows = this.startsEmpty ? [] : await rowsOfCases(db, 'case_summaries', missing);
+    for (const row of rows) this.summaries.set(keyOf(row.reader, row.case_id), JSON.parse(row.body));
     missing.forEach((caseId) => this.loadedCases.add(caseId));
   }
 

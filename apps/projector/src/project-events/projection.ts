@@ -43,12 +43,19 @@ export async function upsertRows(
   }
 }
 
-/** The case ids of a batch's case events that are not in `known` yet, in chunks for `IN (…)`. */
-export function caseIdChunks(caseIds: Iterable<string>): string[][] {
-  const ids = [...caseIds];
-  const chunks: string[][] = [];
-  for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) chunks.push(ids.slice(start, start + ROWS_PER_STATEMENT));
-  return chunks;
+export interface ReaderCaseRow {
+  readonly reader: string;
+  readonly case_id: string;
+  readonly body: string;
 }
 
-export const placeholdersFor = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
+/** Every reader's row of these cases in a (reader, case_id, body) table, read by chunks of case ids. */
+export async function rowsOfCases(db: SqlStatements, table: string, caseIds: Iterable<string>): Promise<ReaderCaseRow[]> {
+  const ids = [...caseIds];
+  const rows: ReaderCaseRow[] = [];
+  for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
+    const chunk = ids.slice(start, start + ROWS_PER_STATEMENT);
+    rows.push(...(await db.query<ReaderCaseRow & Record<string, string>>(`SELECT reader, case_id, body FROM ${table} WHERE case_id IN (${chunk.map(() => '?').join(', ')})`, chunk)));
+  }
+  return rows;
+}
