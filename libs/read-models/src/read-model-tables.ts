@@ -35,6 +35,11 @@ CREATE TABLE IF NOT EXISTS board_cases (
   crime_areas       TEXT NOT NULL,
   last_activity_at  TEXT NOT NULL,
   listing           TEXT NOT NULL,
+  contribution      TEXT NOT NULL,
+  flagged_documents TEXT NOT NULL,
+  vessels           TEXT NOT NULL,
+  vehicles          TEXT NOT NULL,
+  locations         TEXT NOT NULL,
   PRIMARY KEY (reader, kind, group_id, case_id)
 );
 CREATE INDEX IF NOT EXISTS board_cases_by_activity ON board_cases (reader, kind, group_id, last_activity_at, case_id);

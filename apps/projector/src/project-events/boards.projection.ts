@@ -1,6 +1,16 @@
 import type { StoredEvent } from '@cmx/event-store';
 import type { SqlStatements } from '@cmx/read-models';
-import { BoardCase, BoardKind, boardView, evolveBoardCase } from '@cmx/read-models';
+import {
+  applyContribution,
+  BoardCase,
+  BoardContribution,
+  BoardKind,
+  BoardTotals,
+  contributionOf,
+  EMPTY_BOARD_TOTALS,
+  evolveBoardCase,
+  listFragmentsOf,
+} from '@cmx/read-models';
 import { caseEventOf, unloadedCaseIds } from './case-events-of';
 import { Projection, rowsOfCases, upsertRows } from './projection';
 
@@ -22,25 +32,37 @@ export interface CaseListing {
 
 /**
  * The operation and task-force boards, per reader (tables board_case_states,
- * board_cases, boards). Each case as the reader sees it is folded once; a
- * board's figures are recomputed from its cases when one of them changed,
- * once per flushed batch, and stored as the JSON the query sends (its member
- * list filled in at query time, since admins change it).
+ * board_cases, boards). Each case as the reader sees it is folded once. A
+ * board keeps running totals (a changed case's old contribution taken out,
+ * its new one put in) and each of its cases keeps its list items as JSON
+ * fragments, so a batch costs what it changed, whatever the board's size;
+ * the query puts totals and fragments together.
  */
 export class BoardsProjection implements Projection {
   readonly name = 'boards';
   private readonly cases = new Map<string, BoardCase>();
   private readonly loadedCases = new Set<string>();
-  /** For each board whose cases are all in memory: their case keys. */
-  private readonly boardMembers = new Map<string, Set<string>>();
+  /** What each case last added to each of its boards, by board key + case id. */
+  private readonly contributions = new Map<string, BoardContribution>();
+  private readonly totals = new Map<string, BoardTotals>();
   private readonly dirtyCases = new Set<string>();
 
   constructor(private readonly startsEmpty = false) {}
 
   async load(events: readonly StoredEvent[], db: SqlStatements): Promise<void> {
     const missing = unloadedCaseIds(events, this.loadedCases);
-    const rows = this.startsEmpty ? [] : await rowsOfCases(db, 'board_case_states', missing);
-    for (const row of rows) this.cases.set(caseKey(row.reader, row.case_id), JSON.parse(row.body));
+    if (!this.startsEmpty && missing.size > 0) {
+      for (const row of await rowsOfCases(db, 'board_case_states', missing)) this.cases.set(caseKey(row.reader, row.case_id), JSON.parse(row.body));
+      const contributions = await rowsOfCases<{ reader: string; kind: BoardKind; group_id: string; case_id: string; contribution: string }>(
+        db,
+        'board_cases',
+        missing,
+        'reader, kind, group_id, case_id, contribution',
+      );
+      for (const row of contributions) {
+        this.contributions.set(boardKey(row.reader, row.kind, row.group_id) + SEPARATOR + row.case_id, JSON.parse(row.contribution));
+      }
+    }
     missing.forEach((caseId) => this.loadedCases.add(caseId));
   }
 
@@ -59,48 +81,37 @@ export class BoardsProjection implements Projection {
 
   async flush(tx: SqlStatements): Promise<void> {
     const stateRows: (string | null)[][] = [];
-    const listingRows: (string | number | null)[][] = [];
+    const caseRows: (string | number | null)[][] = [];
     const dirtyBoards = new Map<string, { reader: string; kind: BoardKind; groupId: string }>();
     for (const key of this.dirtyCases) {
       const [reader] = key.split(SEPARATOR);
       const boardCase = this.cases.get(key)!;
       const { summary } = boardCase;
       stateRows.push([reader, summary.caseId, JSON.stringify(boardCase)]);
-      const listing: CaseListing = {
-        caseId: summary.caseId,
-        status: summary.status,
-        title: summary.title,
-        owner: summary.owner,
-        crimeAreas: summary.crimeAreas,
-        route: summary.route?.name ?? null,
-        version: summary.version,
-        lastActivityAt: summary.lastActivityAt,
-      };
+      const listing = JSON.stringify(listingOf(boardCase));
+      const contribution = contributionOf(boardCase);
+      const fragments = listFragmentsOf(boardCase);
       const groups = [
         ...summary.operations.map((groupId) => ({ kind: 'operation' as const, groupId })),
         ...summary.taskForces.map((groupId) => ({ kind: 'taskForce' as const, groupId })),
       ];
       for (const { kind, groupId } of groups) {
-        listingRows.push([reader, kind, groupId, summary.caseId, summary.status, listing.route, `,${summary.crimeAreas.join(',')},`, summary.lastActivityAt, JSON.stringify(listing)]);
         const board = boardKey(reader, kind, groupId);
+        const totals = await this.totalsOf(board, reader, kind, groupId, tx);
+        const earlier = this.contributions.get(board + SEPARATOR + summary.caseId);
+        const without = earlier ? applyContribution(totals, earlier, -1) : totals;
+        this.totals.set(board, applyContribution(without, contribution, 1));
+        this.contributions.set(board + SEPARATOR + summary.caseId, contribution);
         dirtyBoards.set(board, { reader, kind, groupId });
-        this.boardMembers.get(board)?.add(key);
+        caseRows.push([
+          reader, kind, groupId, summary.caseId, summary.status, summary.route?.name ?? null, `,${summary.crimeAreas.join(',')},`, summary.lastActivityAt,
+          listing, JSON.stringify(contribution), fragments.flaggedDocuments, fragments.vessels, fragments.vehicles, fragments.locations,
+        ]);
       }
     }
     await upsertRows(tx, 'board_case_states', ['reader', 'case_id', 'body'], ['reader', 'case_id'], stateRows);
-    await upsertRows(
-      tx,
-      'board_cases',
-      ['reader', 'kind', 'group_id', 'case_id', 'status', 'route', 'crime_areas', 'last_activity_at', 'listing'],
-      ['reader', 'kind', 'group_id', 'case_id'],
-      listingRows,
-    );
-    const boardRows: string[][] = [];
-    for (const [board, { reader, kind, groupId }] of dirtyBoards) {
-      const members = await this.casesOfBoard(board, reader, kind, groupId, tx);
-      const cases = Object.fromEntries([...members].map((key) => [key.split(SEPARATOR)[1], this.cases.get(key)!]));
-      boardRows.push([reader, kind, groupId, JSON.stringify(boardView({ reader, cases }, { kind, id: groupId, members: [] }))]);
-    }
+    await upsertRows(tx, 'board_cases', BOARD_CASE_COLUMNS, ['reader', 'kind', 'group_id', 'case_id'], caseRows);
+    const boardRows = [...dirtyBoards].map(([board, { reader, kind, groupId }]) => [reader, kind, groupId, JSON.stringify(this.totals.get(board))]);
     await upsertRows(tx, 'boards', ['reader', 'kind', 'group_id', 'body'], ['reader', 'kind', 'group_id'], boardRows);
     this.dirtyCases.clear();
   }
@@ -109,28 +120,32 @@ export class BoardsProjection implements Projection {
     for (const table of ['board_case_states', 'board_cases', 'boards']) await tx.run(`DELETE FROM ${table}`);
   }
 
-  /** The case keys of a board, read once from board_cases (and their states) and then kept current in memory. */
-  private async casesOfBoard(board: string, reader: string, kind: BoardKind, groupId: string, tx: SqlStatements): Promise<Set<string>> {
-    let members = this.boardMembers.get(board);
-    if (members) return members;
-    const rows = this.startsEmpty
+  private async totalsOf(board: string, reader: string, kind: BoardKind, groupId: string, tx: SqlStatements): Promise<BoardTotals> {
+    let totals = this.totals.get(board);
+    if (totals) return totals;
+    const [row] = this.startsEmpty
       ? []
-      : await tx.query<{ case_id: string; body: string }>(
-          `SELECT s.case_id, s.body FROM board_cases c JOIN board_case_states s ON s.reader = c.reader AND s.case_id = c.case_id
-           WHERE c.reader = ? AND c.kind = ? AND c.group_id = ?`,
-          [reader, kind, groupId],
-        );
-    members = new Set<string>();
-    for (const row of rows) {
-      const key = caseKey(reader, row.case_id);
-      if (!this.cases.has(key)) this.cases.set(key, JSON.parse(row.body));
-      members.add(key);
-    }
-    for (const [key, boardCase] of this.cases) {
-      const groups = kind === 'operation' ? boardCase.summary.operations : boardCase.summary.taskForces;
-      if (key.startsWith(`${reader}${SEPARATOR}`) && groups.includes(groupId)) members.add(key);
-    }
-    this.boardMembers.set(board, members);
-    return members;
+      : await tx.query<{ body: string }>('SELECT body FROM boards WHERE reader = ? AND kind = ? AND group_id = ?', [reader, kind, groupId]);
+    totals = row ? (JSON.parse(row.body) as BoardTotals) : EMPTY_BOARD_TOTALS;
+    this.totals.set(board, totals);
+    return totals;
   }
+}
+
+const BOARD_CASE_COLUMNS = [
+  'reader', 'kind', 'group_id', 'case_id', 'status', 'route', 'crime_areas', 'last_activity_at',
+  'listing', 'contribution', 'flagged_documents', 'vessels', 'vehicles', 'locations',
+];
+
+function listingOf({ summary }: BoardCase): CaseListing {
+  return {
+    caseId: summary.caseId,
+    status: summary.status,
+    title: summary.title,
+    owner: summary.owner,
+    crimeAreas: summary.crimeAreas,
+    route: summary.route?.name ?? null,
+    version: summary.version,
+    lastActivityAt: summary.lastActivityAt,
+  };
 }

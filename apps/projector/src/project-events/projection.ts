@@ -49,13 +49,18 @@ export interface ReaderCaseRow {
   readonly body: string;
 }
 
-/** Every reader's row of these cases in a (reader, case_id, body) table, read by chunks of case ids. */
-export async function rowsOfCases(db: SqlStatements, table: string, caseIds: Iterable<string>): Promise<ReaderCaseRow[]> {
+/** Every reader's rows of these cases in a table keyed by reader and case_id, read by chunks of case ids. */
+export async function rowsOfCases<Row extends Record<string, string | null> = ReaderCaseRow & Record<string, string>>(
+  db: SqlStatements,
+  table: string,
+  caseIds: Iterable<string>,
+  columns = 'reader, case_id, body',
+): Promise<Row[]> {
   const ids = [...caseIds];
-  const rows: ReaderCaseRow[] = [];
+  const rows: Row[] = [];
   for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
     const chunk = ids.slice(start, start + ROWS_PER_STATEMENT);
-    rows.push(...(await db.query<ReaderCaseRow & Record<string, string>>(`SELECT reader, case_id, body FROM ${table} WHERE case_id IN (${chunk.map(() => '?').join(', ')})`, chunk)));
+    rows.push(...(await db.query<Row>(`SELECT ${columns} FROM ${table} WHERE case_id IN (${chunk.map(() => '?').join(', ')})`, chunk)));
   }
   return rows;
 }

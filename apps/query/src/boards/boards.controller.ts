@@ -3,10 +3,8 @@ import type { FastifyReply } from 'fastify';
 import { GroupNotFound } from '@cmx/errors';
 import { GroupKind, PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { CallerParty, QueryParameters } from '@cmx/platform';
-import type { BoardKind } from '@cmx/read-models';
-import { READ_MODEL_DATABASE, SqlDatabase, SqlValue } from '@cmx/read-models';
+import { BoardKind, BoardListFragments, BoardTotals, EMPTY_BOARD_TOTALS, READ_MODEL_DATABASE, renderBoard, SqlDatabase, SqlValue } from '@cmx/read-models';
 import { caseListFilter, encodeCursor } from './board-query';
-import { emptyBoard } from './empty-board';
 
 /**
  * Operation and task-force boards and their case lists, computed from the
@@ -42,9 +40,18 @@ export class BoardsController {
 
   private async board(kind: BoardKind, id: string, party: string, reply: FastifyReply): Promise<void> {
     const members = this.membersFor(kind, id, party);
-    const [row] = await this.db.query<{ body: string }>('SELECT body FROM boards WHERE reader = ? AND kind = ? AND group_id = ?', [party, kind, id]);
-    // The stored board leaves its member list empty: admins change it without a new message.
-    const body = (row?.body ?? JSON.stringify(emptyBoard(kind, id))).replace('"members":[]', `"members":${JSON.stringify(members)}`);
+    const [totals] = await this.db.query<{ body: string }>('SELECT body FROM boards WHERE reader = ? AND kind = ? AND group_id = ?', [party, kind, id]);
+    const fragments = await this.db.query<{ flagged_documents: string; vessels: string; vehicles: string; locations: string }>(
+      `SELECT flagged_documents, vessels, vehicles, locations FROM board_cases WHERE reader = ? AND kind = ? AND group_id = ? ORDER BY case_id`,
+      [party, kind, id],
+    );
+    const lists: BoardListFragments[] = fragments.map((row) => ({
+      flaggedDocuments: row.flagged_documents,
+      vessels: row.vessels,
+      vehicles: row.vehicles,
+      locations: row.locations,
+    }));
+    const body = renderBoard({ kind, id, members }, totals ? (JSON.parse(totals.body) as BoardTotals) : EMPTY_BOARD_TOTALS, lists);
     await reply.type('application/json; charset=utf-8').send(body);
   }
 

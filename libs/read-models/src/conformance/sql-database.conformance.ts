@@ -11,8 +11,10 @@ const AN_ERROR = { message: expect.any(String) };
 const UPSERT_CHECKPOINT = `INSERT INTO projection_checkpoints (projection, position, generation, updated_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (projection) DO UPDATE SET position = excluded.position, generation = excluded.generation, updated_at = excluded.updated_at`;
 const INSERT_SUMMARY = 'INSERT INTO case_summaries (reader, case_id, body) VALUES (?, ?, ?)';
-const INSERT_BOARD_CASE = `INSERT INTO board_cases (reader, kind, group_id, case_id, status, route, crime_areas, last_activity_at, listing)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/** The columns after `listing` hold a case's board contribution and list fragments; these tests leave them fixed. */
+const INSERT_BOARD_CASE = `INSERT INTO board_cases (reader, kind, group_id, case_id, status, route, crime_areas, last_activity_at, listing,
+  contribution, flagged_documents, vessels, vehicles, locations)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', '', '', '', '')`;
 
 /**
  * The behaviour every SqlDatabase adapter must show, on the real read-model
@@ -60,6 +62,11 @@ export function describeSqlDatabaseConformance(name: string, open: () => Promise
             crime_areas: ',smuggling,',
             last_activity_at: T1,
             listing: '{"caseId":"case-1"}',
+            contribution: '{}',
+            flagged_documents: '',
+            vessels: '',
+            vehicles: '',
+            locations: '',
           },
         ]);
         expect(await db.query('SELECT case_id FROM board_cases WHERE reader = ? AND kind = ? AND group_id = ?', ['operation', NL, 'op-1'])).toEqual([]);

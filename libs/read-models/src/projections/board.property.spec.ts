@@ -3,7 +3,21 @@ import { CaseMessageData, isCaseEventType } from '@cmx/case-domain';
 import { referenceDeliveries, World, WorldMessage } from '../../../../test/support/reference-deliveries';
 import { worldArbitrary } from '../../../../test/support/world';
 import { worldEvents } from '../../../../test/support/world-events';
-import { BoardKind, boardView, evolveBoard, initialBoardState } from './board';
+import {
+  applyContribution,
+  BoardCase,
+  BoardContribution,
+  BoardKind,
+  BoardTotals,
+  boardView,
+  contributionOf,
+  EMPTY_BOARD_TOTALS,
+  evolveBoard,
+  evolveBoardCase,
+  initialBoardState,
+  listFragmentsOf,
+  renderBoard,
+} from './board';
 import type { CaseSummaryEvent } from './case-summary';
 
 const GROUPS: { kind: BoardKind; id: string }[] = [
@@ -65,5 +79,45 @@ describe('boards count only what the reader is entitled to (property, against a 
       { numRuns: 2000 },
     );
     expect(boardsWithCases).toBeGreaterThan(2000);
+  });
+});
+
+/** The projector's way: running totals, each changed case's old contribution out and new one in, after every event. */
+function incrementalBoard(events: readonly CaseSummaryEvent[], party: string, group: { kind: BoardKind; id: string }): string {
+  const cases = new Map<string, BoardCase>();
+  const contributions = new Map<string, BoardContribution>();
+  let totals: BoardTotals = EMPTY_BOARD_TOTALS;
+  for (const event of events) {
+    if (!event.data.entitledParties.includes(party)) continue;
+    const caseId = event.data.message.header.caseId;
+    const next = evolveBoardCase(cases.get(caseId), event);
+    cases.set(caseId, next);
+    const groups = group.kind === 'operation' ? next.summary.operations : next.summary.taskForces;
+    if (!groups.includes(group.id)) continue;
+    const earlier = contributions.get(caseId);
+    const contribution = contributionOf(next);
+    totals = applyContribution(earlier ? applyContribution(totals, earlier, -1) : totals, contribution, 1);
+    contributions.set(caseId, contribution);
+  }
+  const fragments = [...contributions.keys()].sort().map((caseId) => listFragmentsOf(cases.get(caseId)!));
+  return renderBoard({ ...group, members: ['X'] }, totals, fragments);
+}
+
+describe('running board totals (property: what the projector stores renders exactly as boardView)', () => {
+  it('for 1,000 random worlds, each party’s board of each group, updated event by event, is the same JSON as boardView', () => {
+    fc.assert(
+      fc.property(worldArbitrary(), (world) => {
+        const caseEvents: CaseSummaryEvent[] = worldEvents(world)
+          .events.filter((event) => isCaseEventType(event.type))
+          .map((event) => ({ type: event.type as CaseSummaryEvent['type'], data: event.data as unknown as CaseMessageData, streamVersion: event.streamVersion, position: event.position }));
+        for (const party of world.parties) {
+          const state = caseEvents.reduce(evolveBoard, initialBoardState(party));
+          for (const group of GROUPS) {
+            expect(incrementalBoard(caseEvents, party, group)).toBe(JSON.stringify(boardView(state, { ...group, members: ['X'] })));
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -98,8 +98,6 @@ export function boardCases(state: BoardState, kind: BoardKind, id: string): Boar
 export function boardView(state: BoardState, board: { readonly kind: BoardKind; readonly id: string; readonly members: readonly string[] }): Board {
   const cases = boardCases(state, board.kind, board.id);
   const summaries = cases.map((boardCase) => boardCase.summary);
-  const withCaseId = <Item extends object, Key extends keyof Item>(summary: CaseSummary, items: readonly Item[], keys: readonly Key[]) =>
-    items.map((item) => ({ caseId: summary.caseId, ...pick(item, keys) }));
   const interceptions = summaries.flatMap((summary) => summary.interceptions);
   return {
     id: board.id,
@@ -117,16 +115,10 @@ export function boardView(state: BoardState, board: { readonly kind: BoardKind; 
       byPriority: sumCounts(cases.map((boardCase) => boardCase.messagesByPriority)),
     },
     persons: { byRole: countValues(summaries.flatMap((summary) => summary.persons.map((person) => person.role ?? 'unknown'))) },
-    flaggedDocuments: summaries.flatMap((summary) =>
-      withCaseId(
-        summary,
-        summary.documents.filter((document) => document.status !== undefined && FLAGGED_DOCUMENT_STATUSES.includes(document.status)),
-        ['type', 'number', 'issuingCountry', 'status'],
-      ),
-    ),
-    vessels: summaries.flatMap((summary) => withCaseId(summary, summary.vessels, ['name', 'imo', 'flag'])),
-    vehicles: summaries.flatMap((summary) => withCaseId(summary, summary.vehicles, ['plate', 'registrationCountry'])),
-    locations: summaries.flatMap((summary) => withCaseId(summary, summary.locations, ['kind', 'name', 'country', 'lat', 'lon'])),
+    flaggedDocuments: summaries.flatMap((summary) => boardListsOf(summary).flaggedDocuments),
+    vessels: summaries.flatMap((summary) => boardListsOf(summary).vessels),
+    vehicles: summaries.flatMap((summary) => boardListsOf(summary).vehicles),
+    locations: summaries.flatMap((summary) => boardListsOf(summary).locations),
     interceptions: {
       total: interceptions.length,
       migrants: sum(interceptions.map((interception) => interception.migrants)),
@@ -168,4 +160,147 @@ function pick<Item extends object, Key extends keyof Item>(item: Item, keys: rea
   const picked = {} as Pick<Item, Key>;
   for (const key of keys) if (item[key] !== undefined) picked[key] = item[key];
   return picked;
+}
+
+/** What one case adds to its boards' figures: running totals take it out and put it back when the case changes. */
+export interface BoardContribution {
+  readonly status: 'open' | 'closed';
+  readonly byCrimeArea: Counts<string>;
+  readonly byRoute: Counts<string>;
+  readonly byMessageType: Counts<string>;
+  readonly byPriority: Counts<string>;
+  readonly byRole: Counts<string>;
+  readonly interceptions: Board['interceptions'];
+  readonly lastActivityAt: string;
+}
+
+/** A board's figures without its lists, kept as running totals over its cases. */
+export interface BoardTotals {
+  readonly cases: Board['cases'];
+  readonly counts: { readonly byCrimeArea: Counts<string>; readonly byRoute: Counts<string>; readonly byMessageType: Counts<string>; readonly byPriority: Counts<string> };
+  readonly persons: { readonly byRole: Counts<string> };
+  readonly interceptions: Board['interceptions'];
+  readonly lastActivityAt: string | null;
+}
+
+/** A case's items in its boards' lists, each list as the JSON of its items without the brackets ('' when none). */
+export interface BoardListFragments {
+  readonly flaggedDocuments: string;
+  readonly vessels: string;
+  readonly vehicles: string;
+  readonly locations: string;
+}
+
+export const EMPTY_BOARD_TOTALS: BoardTotals = {
+  cases: { total: 0, open: 0, closed: 0 },
+  counts: { byCrimeArea: {}, byRoute: {}, byMessageType: {}, byPriority: {} },
+  persons: { byRole: {} },
+  interceptions: { total: 0, migrants: 0, deaths: 0, missing: 0 },
+  lastActivityAt: null,
+};
+
+export function contributionOf(boardCase: BoardCase): BoardContribution {
+  const { summary } = boardCase;
+  const interceptions = summary.interceptions;
+  return {
+    status: summary.status,
+    byCrimeArea: countValues(summary.crimeAreas),
+    byRoute: countValues(summary.route ? [summary.route.name] : []),
+    byMessageType: boardCase.messagesByType,
+    byPriority: boardCase.messagesByPriority,
+    byRole: countValues(summary.persons.map((person) => person.role ?? 'unknown')),
+    interceptions: {
+      total: interceptions.length,
+      migrants: sum(interceptions.map((interception) => interception.migrants)),
+      deaths: sum(interceptions.map((interception) => interception.deaths)),
+      missing: sum(interceptions.map((interception) => interception.missing)),
+    },
+    lastActivityAt: summary.lastActivityAt,
+  };
+}
+
+/** The totals with one case's contribution taken out (`-1`) or put in (`+1`). */
+export function applyContribution(totals: BoardTotals, contribution: BoardContribution, sign: 1 | -1): BoardTotals {
+  const lastActivityAt = sign === 1 ? latest([...(totals.lastActivityAt ? [totals.lastActivityAt] : []), contribution.lastActivityAt]) : totals.lastActivityAt;
+  return {
+    cases: {
+      total: totals.cases.total + sign,
+      open: totals.cases.open + (contribution.status === 'open' ? sign : 0),
+      closed: totals.cases.closed + (contribution.status === 'closed' ? sign : 0),
+    },
+    counts: {
+      byCrimeArea: addCounts(totals.counts.byCrimeArea, contribution.byCrimeArea, sign),
+      byRoute: addCounts(totals.counts.byRoute, contribution.byRoute, sign),
+      byMessageType: addCounts(totals.counts.byMessageType, contribution.byMessageType, sign),
+      byPriority: addCounts(totals.counts.byPriority, contribution.byPriority, sign),
+    },
+    persons: { byRole: addCounts(totals.persons.byRole, contribution.byRole, sign) },
+    interceptions: {
+      total: totals.interceptions.total + sign * contribution.interceptions.total,
+      migrants: totals.interceptions.migrants + sign * contribution.interceptions.migrants,
+      deaths: totals.interceptions.deaths + sign * contribution.interceptions.deaths,
+      missing: totals.interceptions.missing + sign * contribution.interceptions.missing,
+    },
+    // A case's last activity only moves forward, so the board's latest never has to be taken back.
+    lastActivityAt,
+  };
+}
+
+/** One case's items in the lists of a board. */
+function boardListsOf(summary: CaseSummary): Pick<Board, 'flaggedDocuments' | 'vessels' | 'vehicles' | 'locations'> {
+  const withCaseId = <Item extends object, Key extends keyof Item>(items: readonly Item[], keys: readonly Key[]) =>
+    items.map((item) => ({ caseId: summary.caseId, ...pick(item, keys) }));
+  return {
+    flaggedDocuments: withCaseId(
+      summary.documents.filter((document) => document.status !== undefined && FLAGGED_DOCUMENT_STATUSES.includes(document.status)),
+      ['type', 'number', 'issuingCountry', 'status'],
+    ),
+    vessels: withCaseId(summary.vessels, ['name', 'imo', 'flag']),
+    vehicles: withCaseId(summary.vehicles, ['plate', 'registrationCountry']),
+    locations: withCaseId(summary.locations, ['kind', 'name', 'country', 'lat', 'lon']),
+  };
+}
+
+export function listFragmentsOf(boardCase: BoardCase): BoardListFragments {
+  const lists = boardListsOf(boardCase.summary);
+  const inner = (items: readonly unknown[]) => items.map((item) => JSON.stringify(item)).join(',');
+  return {
+    flaggedDocuments: inner(lists.flaggedDocuments),
+    vessels: inner(lists.vessels),
+    vehicles: inner(lists.vehicles),
+    locations: inner(lists.locations),
+  };
+}
+
+/**
+ * The board's JSON from its running totals and its cases' list fragments (in
+ * case-id order): the same text as JSON.stringify(boardView(…)) of those
+ * cases, without parsing or building the lists.
+ */
+export function renderBoard(
+  board: { readonly kind: BoardKind; readonly id: string; readonly members: readonly string[] },
+  totals: BoardTotals,
+  fragments: readonly BoardListFragments[],
+): string {
+  const list = (field: keyof BoardListFragments) => `[${fragments.map((fragment) => fragment[field]).filter((items) => items !== '').join(',')}]`;
+  const sorted = (counts: Counts<string>) => JSON.stringify(Object.fromEntries(Object.keys(counts).sort().map((key) => [key, counts[key]])));
+  return (
+    `{"id":${JSON.stringify(board.id)},"kind":${JSON.stringify(board.kind)},"members":${JSON.stringify(board.members)},` +
+    `"cases":${JSON.stringify(totals.cases)},` +
+    `"counts":{"byCrimeArea":${sorted(totals.counts.byCrimeArea)},"byRoute":${sorted(totals.counts.byRoute)},` +
+    `"byMessageType":${sorted(totals.counts.byMessageType)},"byPriority":${sorted(totals.counts.byPriority)}},` +
+    `"persons":{"byRole":${sorted(totals.persons.byRole)}},` +
+    `"flaggedDocuments":${list('flaggedDocuments')},"vessels":${list('vessels')},"vehicles":${list('vehicles')},"locations":${list('locations')},` +
+    `"interceptions":${JSON.stringify(totals.interceptions)},"lastActivityAt":${JSON.stringify(totals.lastActivityAt)}}`
+  );
+}
+
+function addCounts(totals: Counts<string>, counts: Counts<string>, sign: 1 | -1): Counts<string> {
+  const result: Record<string, number> = { ...totals } as Record<string, number>;
+  for (const [key, value] of Object.entries(counts)) {
+    const next = (result[key] ?? 0) + sign * (value ?? 0);
+    if (next === 0) delete result[key];
+    else result[key] = next;
+  }
+  return result;
 }
