@@ -75,7 +75,7 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
 
     const reader = await KafkaDeliveryReader.start(brokers, DEMO_PARTY_CODES, new Set(posted.map((message) => message.caseId)));
     try {
-      await reader.waitFor((received) => distinctDeliveries(received) >= expectedCount(posted), 120_000);
+      await reader.waitFor((received) => distinctDeliveries(received) >= expectedCount(posted), 240_000);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expectExactDelivery(posted, reader.received, true);
       console.info(`${gatewayCount} gateway(s); dispatcher killed ${kills} times; ${reader.received.length} deliveries read, ${expectedCount(posted)} distinct expected`);
@@ -89,7 +89,7 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
     'KAFKA_BROKERS',
     'kill -9 of the dispatcher at random points during a 10,000-message run: nothing missing, nothing out of case order, nothing to a party not entitled',
     (brokers) => killDispatcherDuringRun({ DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka' }, 1, brokers),
-    300_000,
+    480_000,
   );
 
   engineTest(
@@ -111,6 +111,6 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
         await pool.end();
       }
     },
-    300_000,
+    480_000,
   );
 });
