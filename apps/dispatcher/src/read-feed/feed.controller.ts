@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Logger, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DELIVERY_LEDGER, DeliveryLedger, FeedItem } from '@cmx/delivery';
 import { CallerParty, EXCHANGE_CONFIG, ExchangeConfig, QueryParameters } from '@cmx/platform';
@@ -14,6 +14,8 @@ export interface FeedPage {
 /** The caller's deliveries in delivery order: JSON pages, or server-sent events with `Accept: text/event-stream`. */
 @Controller('v1/feed')
 export class FeedController {
+  private readonly logger = new Logger(FeedController.name);
+
   constructor(
     @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
     @Inject(EXCHANGE_CONFIG) private readonly config: ExchangeConfig,
@@ -36,6 +38,12 @@ export class FeedController {
       return;
     }
     reply.hijack();
-    await streamFeed(reply.raw, { ledger: this.ledger, party, after, pageSize: limit, heartbeatMs: this.config.feedHeartbeatMs });
+    await streamFeed(reply.raw, { ledger: this.ledger, party, after, pageSize: limit, heartbeatMs: this.config.feedHeartbeatMs }).catch(
+      (error: unknown) => {
+        // The response has begun: the client sees the stream end, and resumes from its last id.
+        this.logger.error(`feed stream of ${party} ended: ${(error as Error)?.stack ?? String(error)}`);
+        reply.raw.destroy();
+      },
+    );
   }
 }
