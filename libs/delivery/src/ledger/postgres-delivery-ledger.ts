@@ -10,6 +10,7 @@ import {
   type MessageAcknowledgement,
   type Recipient,
 } from './delivery-ledger.port';
+import { RecordedListeners, recipientsByMessage } from './recorded-listeners';
 
 /**
  * Rows per INSERT. The rows go as a few array parameters (unnest), so the
@@ -32,7 +33,7 @@ interface RecipientRow {
  */
 export class PostgresDeliveryLedger implements DeliveryLedger {
   private readonly sql: ReturnType<typeof statements>;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new RecordedListeners();
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -82,7 +83,7 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
       }
       await client.query(this.sql.saveCheckpoint, [checkpoint]);
     });
-    notify(this.listeners);
+    this.listeners.notify();
   }
 
   async checkpoint(): Promise<string | undefined> {
@@ -119,27 +120,21 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
 
   async recipientsOf(messageIds: readonly string[]): Promise<ReadonlyMap<string, readonly Recipient[]>> {
     const { rows } = await this.pool.query<RecipientRow>(this.sql.recipients, [[...new Set(messageIds.map((id) => id.toLowerCase()))]]);
-    const recipients = new Map<string, Recipient[]>();
-    for (const row of rows) {
-      const recipient = {
-        party: row.party,
-        channel: row.channel,
-        deliveredAt: row.delivered_at.toISOString(),
-        acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
-      };
-      const ofMessage = recipients.get(row.message_id);
-      if (ofMessage) ofMessage.push(recipient);
-      else recipients.set(row.message_id, [recipient]);
-    }
-    return recipients;
+    return recipientsByMessage(
+      rows.map((row) => ({
+        messageId: row.message_id,
+        recipient: {
+          party: row.party,
+          channel: row.channel,
+          deliveredAt: row.delivered_at.toISOString(),
+          acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
+        },
+      })),
+    );
   }
 
   onRecorded(listener: () => void): () => void {
-    const subscription = () => listener();
-    this.listeners.add(subscription);
-    return () => {
-      this.listeners.delete(subscription);
-    };
+    return this.listeners.add(listener);
   }
 
   async ping(): Promise<void> {
@@ -211,17 +206,6 @@ function chunks<T>(rows: readonly T[]): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) result.push(rows.slice(start, start + ROWS_PER_STATEMENT));
   return result;
-}
-
-/** Calls every listener; the batch is committed, so one that throws fails neither record() nor the others. */
-function notify(listeners: ReadonlySet<() => void>): void {
-  for (const listener of [...listeners]) {
-    try {
-      listener();
-    } catch {
-      // see above
-    }
-  }
 }
 
 function position(value: string, what: string): string {

@@ -11,6 +11,7 @@ import {
   type MessageAcknowledgement,
   type Recipient,
 } from './delivery-ledger.port';
+import { RecordedListeners, recipientsByMessage } from './recorded-listeners';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS feed_payloads (
@@ -58,7 +59,7 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
   private readonly recordBatch;
   private readonly acknowledgeThroughCursor;
   private readonly acknowledgeMessageIds;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new RecordedListeners();
 
   private constructor(private readonly db: Database.Database) {
     db.defaultSafeIntegers(true);
@@ -143,7 +144,7 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
       return row;
     });
     this.recordBatch.immediate(payloads, deliveries, batch.channel, deliveredAt, checkpoint);
-    notify(this.listeners);
+    this.listeners.notify();
   }
 
   async checkpoint(): Promise<string | undefined> {
@@ -175,22 +176,16 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 
   async recipientsOf(messageIds: readonly string[]): Promise<ReadonlyMap<string, readonly Recipient[]>> {
     const rows = this.statements.recipients.all(JSON.stringify([...new Set(messageIds.map((id) => id.toLowerCase()))])) as RecipientRow[];
-    const recipients = new Map<string, Recipient[]>();
-    for (const row of rows) {
-      const recipient = { party: row.party, channel: row.channel, deliveredAt: row.delivered_at, acknowledgedAt: row.acknowledged_at };
-      const ofMessage = recipients.get(row.message_id);
-      if (ofMessage) ofMessage.push(recipient);
-      else recipients.set(row.message_id, [recipient]);
-    }
-    return recipients;
+    return recipientsByMessage(
+      rows.map((row) => ({
+        messageId: row.message_id,
+        recipient: { party: row.party, channel: row.channel, deliveredAt: row.delivered_at, acknowledgedAt: row.acknowledged_at },
+      })),
+    );
   }
 
   onRecorded(listener: () => void): () => void {
-    const subscription = () => listener();
-    this.listeners.add(subscription);
-    return () => {
-      this.listeners.delete(subscription);
-    };
+    return this.listeners.add(listener);
   }
 
   async ping(): Promise<void> {
@@ -199,17 +194,6 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-}
-
-/** Calls every listener; the batch is committed, so one that throws fails neither record() nor the others. */
-function notify(listeners: ReadonlySet<() => void>): void {
-  for (const listener of [...listeners]) {
-    try {
-      listener();
-    } catch {
-      // see above
-    }
   }
 }
 
