@@ -10,6 +10,7 @@ import {
   type MessageAcknowledgement,
   type Recipient,
 } from './delivery-ledger.port';
+import { instant, pageSize, party, position } from './ledger-arguments';
 import { RecordedListeners, recipientsByMessage } from './recorded-listeners';
 
 /**
@@ -206,26 +207,4 @@ function chunks<T>(rows: readonly T[]): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) result.push(rows.slice(start, start + ROWS_PER_STATEMENT));
   return result;
-}
-
-function position(value: string, what: string): string {
-  if (!isCursor(value)) throw new RangeError(`${what} is not a store position (a decimal 64-bit integer): ${String(value)}`);
-  return value;
-}
-
-function party(value: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new TypeError('every delivery needs a party');
-  return value;
-}
-
-/** The time as an ISO 8601 UTC string to the millisecond, as both ledger engines keep it. */
-function instant(value: string, what: string): string {
-  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(time)) throw new RangeError(`${what} is not an ISO 8601 time: ${String(value)}`);
-  return new Date(time).toISOString();
-}
-
-function pageSize(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer: ${limit}`);
-  return limit;
 }
