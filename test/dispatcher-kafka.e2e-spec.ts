@@ -66,7 +66,7 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
   async function killDispatcherDuringRun(env: Record<string, string>, gatewayCount: number, brokers: string): Promise<void> {
     const gateways = await Promise.all(Array.from({ length: gatewayCount }, () => startServiceProcess('gateway', env)));
     processes.push(...gateways);
-    const { result: posted, survivor: dispatcher, kills } = await whileKillingRepeatedly('dispatcher', env, seededRandom(7), { minMs: 300, spreadMs: 1500 }, () =>
+    const { result: posted, survivor: dispatcher, kills } = await whileKillingRepeatedly('dispatcher', env, seededRandom(7), { minMs: 300, spreadMs: 1500, minKills: 3 }, () =>
       postCases(gateways.map((gateway) => gateway.baseUrl), 500, 20, 11),
     );
     processes.push(dispatcher);

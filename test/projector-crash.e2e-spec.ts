@@ -28,7 +28,7 @@ describe('the projector killed -9 during a run: restart-safe and idempotent', ()
   async function run(env: Record<string, string>, gatewayCount: number): Promise<void> {
     const gateways = await Promise.all(Array.from({ length: gatewayCount }, () => startServiceProcess('gateway', env)));
     processes.push(...gateways);
-    const { survivor: projector, kills } = await whileKillingRepeatedly('projector', env, seededRandom(3), { minMs: 200, spreadMs: 1000 }, () =>
+    const { survivor: projector, kills } = await whileKillingRepeatedly('projector', env, seededRandom(3), { minMs: 200, spreadMs: 1000, minKills: 2 }, () =>
       postCases(gateways.map((gateway) => gateway.baseUrl), 120, 10, 23),
     );
     processes.push(projector);

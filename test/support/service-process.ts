@@ -63,20 +63,21 @@ export interface KilledWhile<T> {
 
 /**
  * Runs `work` while a service is killed with SIGKILL at random points (every
- * `minMs` to `minMs + spreadMs`) and started again, as a supervisor would.
+ * `minMs` to `minMs + spreadMs`) and started again, as a supervisor would;
+ * at least `minKills` times, even when the work ends sooner (a fast machine).
  */
 export async function whileKillingRepeatedly<T>(
   service: ServiceName,
   env: Record<string, string>,
   random: () => number,
-  pause: { readonly minMs: number; readonly spreadMs: number },
+  pause: { readonly minMs: number; readonly spreadMs: number; readonly minKills: number },
   work: () => Promise<T>,
 ): Promise<KilledWhile<T>> {
   let current = await startServiceProcess(service, env);
   let kills = 0;
   let working = true;
   const killer = (async () => {
-    while (working) {
+    while (working || kills < pause.minKills) {
       await new Promise((resolve) => setTimeout(resolve, pause.minMs + random() * pause.spreadMs));
       await current.kill9();
       kills += 1;
