@@ -34,6 +34,27 @@ function expectExactDelivery(posted: readonly Posted[], received: readonly Recei
   }
 }
 
+/** What a run that stopped short shows: the missing deliveries, the dispatcher's health and last output, PostgreSQL's open write transactions. */
+async function whyStalled(dispatcher: ServiceProcess, posted: readonly Posted[], received: readonly ReceivedDelivery[], env: Record<string, string>): Promise<string> {
+  const got = new Set(received.map((delivery) => `${delivery.party}|${delivery.value.messageId}`));
+  const missing = posted.flatMap((message) => message.recipients.filter((party) => !got.has(`${party}|${message.messageId}`)).map((party) => ({ party, message })));
+  const lines = [
+    `missing ${missing.length}: first ${JSON.stringify(missing.slice(0, 5).map(({ party, message }) => ({ party, caseId: message.caseId, caseVersion: message.caseVersion })))}`,
+    `dispatcher /health: ${await fetch(`${dispatcher.baseUrl}/health`).then((response) => response.text()).catch((error: Error) => error.message)}`,
+  ];
+  if (env.DATABASE_URL) {
+    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 1 });
+    const open = await pool
+      .query(`SELECT pid, backend_xid::text, state, now() - xact_start AS running, left(query, 200) AS query FROM pg_stat_activity WHERE backend_xid IS NOT NULL`)
+      .then((result) => JSON.stringify(result.rows))
+      .catch((error: Error) => error.message)
+      .finally(() => pool.end());
+    lines.push(`PostgreSQL transactions holding a transaction id: ${open}`);
+  }
+  lines.push(`dispatcher output (last 3,000 characters):\n${dispatcher.output().slice(-3_000)}`);
+  return lines.join('\n');
+}
+
 describe('dispatcher over Kafka (gateway and dispatcher as separate processes on one SQLite store)', () => {
   const dataDirs: string[] = [];
   const processes: ServiceProcess[] = [];
@@ -75,7 +96,9 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
 
     const reader = await KafkaDeliveryReader.start(brokers, DEMO_PARTY_CODES, new Set(posted.map((message) => message.caseId)));
     try {
-      await reader.waitFor((received) => distinctDeliveries(received) >= expectedCount(posted), 240_000);
+      await reader.waitFor((received) => distinctDeliveries(received) >= expectedCount(posted), 240_000).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${await whyStalled(dispatcher, posted, reader.received, env)}`);
+      });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expectExactDelivery(posted, reader.received, true);
       console.info(`${gatewayCount} gateway(s); dispatcher killed ${kills} times; ${reader.received.length} deliveries read, ${expectedCount(posted)} distinct expected`);
