@@ -158,6 +158,33 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
       }
     });
 
+    it('answers a board again unchanged until it changes: a new message and a membership change each show at once', async () => {
+      const board = async () => (await client('NCB-IT').request('GET', '/v1/operations/OP-HYDRA-2026')).body;
+      const before = await board();
+      expect(await board()).toEqual(before);
+
+      const posted = await client('NCB-IT').post(messageOf('case.updated', { caseId: first, header: { distribution: HYDRA as never }, body: { summary: 'seen again' } }));
+      expect(posted.status).toBe(201);
+      const deadline = Date.now() + 10_000;
+      while ((await client('NCB-IT').request('GET', `/v1/cases/${first}`)).body.summary !== 'seen again') {
+        if (Date.now() > deadline) throw new Error('the projector did not fold the update');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const updated = await board();
+      expect(updated.counts.byMessageType['case.updated']).toBe((before.counts.byMessageType['case.updated'] ?? 0) + 1);
+      expect(updated.lastActivityAt > before.lastActivityAt).toBe(true);
+
+      const members = (list: string[]) =>
+        client('EUROPOL').request('PUT', '/v1/admin/operations/OP-HYDRA-2026/members', JSON.stringify({ members: list }));
+      expect((await members([...before.members, 'FRONTEX'])).status).toBe(200);
+      try {
+        expect((await board()).members).toEqual([...before.members, 'FRONTEX'].sort());
+      } finally {
+        expect((await members(before.members)).status).toBe(200);
+      }
+      expect((await board()).members).toEqual(before.members);
+    });
+
     it('shows each projection and its lag on /health', async () => {
       const health = await client('NCB-IT').request('GET', '/health');
       expect(Object.keys(health.body.projections).sort()).toEqual([...PROJECTION_NAMES].sort());

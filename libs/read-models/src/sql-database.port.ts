@@ -20,6 +20,11 @@ export interface SqlDatabase extends SqlStatements {
   readonly engine: 'sqlite' | 'postgres';
   /** All or nothing; readers see either none of it or all of it. */
   transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T>;
+  /**
+   * Reads that all see one committed state: a transaction that commits while
+   * they run shows in none of them. Only queries; a write inside is refused.
+   */
+  readSnapshot<T>(work: (reads: Pick<SqlStatements, 'query'>) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -29,17 +29,20 @@ class PreparedStatements implements SqlStatements {
 }
 
 /**
- * The read models in one SQLite file, WAL, with two connections: transactions
- * run one after another on the writing one, and queries outside them read on
- * the other, which sees only committed transactions.
+ * The read models in one SQLite file, WAL, with three connections:
+ * transactions run one after another on the writing one, queries outside them
+ * read on another, which sees only committed transactions, and read snapshots
+ * run one after another on the third.
  */
 export class SqliteSqlDatabase implements SqlDatabase {
   readonly engine = 'sqlite';
   private queue: Promise<unknown> = Promise.resolve();
+  private snapshots: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly writer: PreparedStatements,
     private readonly reader: PreparedStatements,
+    private readonly snapshotReader: PreparedStatements,
   ) {}
 
   static open(file: string): SqliteSqlDatabase {
@@ -54,7 +57,9 @@ export class SqliteSqlDatabase implements SqlDatabase {
     };
     const writer = connect();
     writer.exec(READ_MODEL_TABLES);
-    return new SqliteSqlDatabase(new PreparedStatements(writer), new PreparedStatements(connect()));
+    const snapshotReader = connect();
+    snapshotReader.pragma('query_only = ON');
+    return new SqliteSqlDatabase(new PreparedStatements(writer), new PreparedStatements(connect()), new PreparedStatements(snapshotReader));
   }
 
   query<Row extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
@@ -81,13 +86,29 @@ export class SqliteSqlDatabase implements SqlDatabase {
     return next;
   }
 
+  readSnapshot<T>(work: (reads: Pick<SqlStatements, 'query'>) => Promise<T>): Promise<T> {
+    const { connection } = this.snapshotReader;
+    const next = this.snapshots.then(async () => {
+      // A deferred transaction's snapshot is taken by its first read, so the work's reads share it.
+      connection.exec('BEGIN');
+      try {
+        return await work({ query: (sql, params) => this.snapshotReader.query(sql, params) });
+      } finally {
+        connection.exec('COMMIT');
+      }
+    });
+    this.snapshots = next.catch(() => undefined);
+    return next;
+  }
+
   async ping(): Promise<void> {
     await this.reader.query('SELECT 1 AS one');
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    await Promise.all([this.queue, this.snapshots]);
     this.writer.connection.close();
     this.reader.connection.close();
+    this.snapshotReader.connection.close();
   }
 }

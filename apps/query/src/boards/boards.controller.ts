@@ -3,8 +3,9 @@ import type { FastifyReply } from 'fastify';
 import { GroupNotFound } from '@cmx/errors';
 import { GroupKind, PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { CallerParty, QueryParameters } from '@cmx/platform';
-import { BoardKind, BoardListFragments, BoardTotals, EMPTY_BOARD_TOTALS, READ_MODEL_DATABASE, renderBoard, SqlDatabase, SqlValue } from '@cmx/read-models';
+import { BoardKind, READ_MODEL_DATABASE, SqlDatabase, SqlValue } from '@cmx/read-models';
 import { caseListFilter, encodeCursor } from './board-query';
+import { RenderedBoards } from './rendered-boards';
 
 /**
  * Operation and task-force boards and their case lists, computed from the
@@ -16,6 +17,7 @@ export class BoardsController {
   constructor(
     @Inject(READ_MODEL_DATABASE) private readonly db: SqlDatabase,
     @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
+    private readonly boards: RenderedBoards,
   ) {}
 
   @Get('operations/:id')
@@ -40,18 +42,7 @@ export class BoardsController {
 
   private async board(kind: BoardKind, id: string, party: string, reply: FastifyReply): Promise<void> {
     const members = this.membersFor(kind, id, party);
-    const [totals] = await this.db.query<{ body: string }>('SELECT body FROM boards WHERE reader = ? AND kind = ? AND group_id = ?', [party, kind, id]);
-    const fragments = await this.db.query<{ flagged_documents: string; vessels: string; vehicles: string; locations: string }>(
-      `SELECT flagged_documents, vessels, vehicles, locations FROM board_cases WHERE reader = ? AND kind = ? AND group_id = ? ORDER BY case_id`,
-      [party, kind, id],
-    );
-    const lists: BoardListFragments[] = fragments.map((row) => ({
-      flaggedDocuments: row.flagged_documents,
-      vessels: row.vessels,
-      vehicles: row.vehicles,
-      locations: row.locations,
-    }));
-    const body = renderBoard({ kind, id, members }, totals ? (JSON.parse(totals.body) as BoardTotals) : EMPTY_BOARD_TOTALS, lists);
+    const body = await this.boards.body({ kind, id, members, reader: party });
     await reply.type('application/json; charset=utf-8').send(body);
   }
 

@@ -30,6 +30,8 @@ export interface ExchangeConfig {
   readonly feedHeartbeatMs: number;
   /** How often a process reads membership changes made through another process. */
   readonly membershipRefreshMs: number;
+  /** How much memory the query process may keep rendered boards in; 0 renders every request. */
+  readonly boardCacheMiB: number;
 }
 
 /** config/demo-parties.json of this repository, found upwards from here so that it works from the sources and from dist/. */
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
     rateLimitPerSecond: integerSetting(env, 'RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
     feedHeartbeatMs: integerSetting(env, 'FEED_HEARTBEAT_MS', 15_000, 100, 300_000),
     membershipRefreshMs: integerSetting(env, 'MEMBERSHIP_REFRESH_MS', 1_000, 50, 60_000),
+    boardCacheMiB: integerSetting(env, 'BOARD_CACHE_MIB', 256, 0, 65_536),
   };
 }
 

@@ -374,6 +374,48 @@ export function describeSqlDatabaseConformance(name: string, open: () => Promise
       });
     });
 
+    describe('readSnapshot', () => {
+      it('reads one committed state: a transaction committed between two of its reads shows in neither', async () => {
+        await db.run(UPSERT_CHECKPOINT, ['boards', '1', 1, T1]);
+        const committed = deferred();
+
+        const seen = await db.readSnapshot(async (reads) => {
+          const before = await reads.query<{ position: string }>('SELECT position FROM projection_checkpoints');
+          await db.transaction(async (tx) => {
+            await tx.run(UPSERT_CHECKPOINT, ['boards', '2', 1, T2]);
+            await tx.run(INSERT_SUMMARY, [NL, 'case-1', 'one']);
+          });
+          committed.resolve();
+          const after = await reads.query<{ position: string }>('SELECT position FROM projection_checkpoints');
+          const summaries = await reads.query('SELECT case_id FROM case_summaries');
+          return { before: before[0].position, after: after[0].position, summaries: summaries.length };
+        });
+        await committed.promise;
+
+        expect(seen).toEqual({ before: '1', after: '1', summaries: 0 });
+        expect(await db.query('SELECT position FROM projection_checkpoints')).toEqual([{ position: '2' }]);
+      });
+
+      it("resolves with the work's result; several started without awaiting all answer", async () => {
+        await db.run(INSERT_SUMMARY, [NL, 'case-1', 'one']);
+
+        const counts = await Promise.all(
+          Array.from({ length: 5 }, () => db.readSnapshot(async (reads) => (await reads.query('SELECT case_id FROM case_summaries')).length)),
+        );
+
+        expect(counts).toEqual([1, 1, 1, 1, 1]);
+      });
+
+      it('refuses a write inside it, stores nothing, and goes on working; an error of the work is rethrown', async () => {
+        await expect(db.readSnapshot((reads) => reads.query(INSERT_SUMMARY, [NL, 'case-1', 'one']))).rejects.toMatchObject(AN_ERROR);
+        const failure = new Error('the work failed');
+        await expect(db.readSnapshot(() => Promise.reject(failure))).rejects.toBe(failure);
+
+        expect(await db.query('SELECT case_id FROM case_summaries')).toEqual([]);
+        await expect(db.readSnapshot(async (reads) => (await reads.query('SELECT 1 AS one')).length)).resolves.toBe(1);
+      });
+    });
+
     describe('ping and close', () => {
       it('answers ping while open; after close() every call rejects', async () => {
         await expect(db.ping()).resolves.toBeUndefined();
@@ -385,6 +427,7 @@ export function describeSqlDatabaseConformance(name: string, open: () => Promise
         await expect(db.query('SELECT case_id FROM case_summaries')).rejects.toMatchObject(AN_ERROR);
         await expect(db.run(INSERT_SUMMARY, [NL, 'case-1', 'one'])).rejects.toMatchObject(AN_ERROR);
         await expect(db.transaction((tx) => tx.run(INSERT_SUMMARY, [NL, 'case-1', 'one']))).rejects.toMatchObject(AN_ERROR);
+        await expect(db.readSnapshot((reads) => reads.query('SELECT case_id FROM case_summaries'))).rejects.toMatchObject(AN_ERROR);
       });
 
       it('close() again is harmless', async () => {

@@ -183,6 +183,16 @@ export interface BoardTotals {
   readonly lastActivityAt: string | null;
 }
 
+/**
+ * A board's totals as the projector stores them: with a revision, new in every
+ * transaction that changes the board (its totals or its cases' lists), so that
+ * a reader can tell whether a board it rendered is still current.
+ */
+export interface StoredBoardTotals extends BoardTotals {
+  /** Absent from rows written before boards had revisions. */
+  readonly revision?: string;
+}
+
 /** A case's items in its boards' lists, each list as the JSON of its items without the brackets ('' when none). */
 export interface BoardListFragments {
   readonly flaggedDocuments: string;

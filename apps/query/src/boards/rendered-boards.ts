@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EXCHANGE_CONFIG, ExchangeConfig } from '@cmx/platform';
+import {
+  BoardKind,
+  BoardListFragments,
+  EMPTY_BOARD_TOTALS,
+  READ_MODEL_DATABASE,
+  renderBoard,
+  SqlDatabase,
+  SqlStatements,
+  StoredBoardTotals,
+} from '@cmx/read-models';
+import { ByteBoundedCache } from './byte-bounded-cache';
+
+export interface BoardRequest {
+  readonly kind: BoardKind;
+  readonly id: string;
+  readonly members: readonly string[];
+  readonly reader: string;
+}
+
+interface RenderedBoard {
+  readonly revision: string;
+  readonly members: string;
+  readonly body: Buffer;
+  readonly byteLength: number;
+}
+
+/** The revision of a board the projector has not written yet. */
+const NO_ROWS = '';
+
+/**
+ * Boards as their readers last got them, by reader and board. The projector
+ * gives a board a new revision in every transaction that changes it, so a
+ * board is rendered again only when its revision or its members changed; one
+ * read of the board's totals row tells. The least recently read are dropped
+ * beyond BOARD_CACHE_MIB.
+ */
+@Injectable()
+export class RenderedBoards {
+  private readonly rendered: ByteBoundedCache<RenderedBoard>;
+  /** Renders under way, so that readers asking for the same board at once share one. */
+  private readonly rendering = new Map<string, Promise<RenderedBoard>>();
+
+  constructor(
+    @Inject(READ_MODEL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(EXCHANGE_CONFIG) config: Pick<ExchangeConfig, 'boardCacheMiB'>,
+  ) {
+    this.rendered = new ByteBoundedCache(config.boardCacheMiB * 2 ** 20);
+  }
+
+  /** The board's JSON. */
+  async body(request: BoardRequest): Promise<Buffer> {
+    const key = `${request.reader}\u0000${request.kind}\u0000${request.id}`;
+    const members = request.members.join(',');
+    const cached = this.rendered.get(key);
+    if (cached && cached.members === members) {
+      const totals = await totalsOf(this.db, request);
+      if ((totals?.revision ?? NO_ROWS) === cached.revision) return cached.body;
+    }
+    const renderKey = `${key}\u0000${members}`;
+    let rendering = this.rendering.get(renderKey);
+    if (!rendering) {
+      rendering = this.db
+        .readSnapshot((reads) => render(reads, request))
+        .then((board) => ({ ...board, members, byteLength: board.body.length }))
+        .finally(() => this.rendering.delete(renderKey));
+      this.rendering.set(renderKey, rendering);
+    }
+    const board = await rendering;
+    this.rendered.set(key, board);
+    return board.body;
+  }
+}
+
+async function totalsOf(reads: Pick<SqlStatements, 'query'>, { reader, kind, id }: BoardRequest): Promise<StoredBoardTotals | undefined> {
+  const [row] = await reads.query<{ body: string }>('SELECT body FROM boards WHERE reader = ? AND kind = ? AND group_id = ?', [reader, kind, id]);
+  return row ? (JSON.parse(row.body) as StoredBoardTotals) : undefined;
+}
+
+/** The board's totals and its cases' fragments, read in one snapshot so that they agree. */
+async function render(reads: Pick<SqlStatements, 'query'>, request: BoardRequest): Promise<Pick<RenderedBoard, 'revision' | 'body'>> {
+  const totals = await totalsOf(reads, request);
+  const rows = await reads.query<{ flagged_documents: string; vessels: string; vehicles: string; locations: string }>(
+    'SELECT flagged_documents, vessels, vehicles, locations FROM board_cases WHERE reader = ? AND kind = ? AND group_id = ? ORDER BY case_id',
+    [request.reader, request.kind, request.id],
+  );
+  const fragments: BoardListFragments[] = rows.map((row) => ({
+    flaggedDocuments: row.flagged_documents,
+    vessels: row.vessels,
+    vehicles: row.vehicles,
+    locations: row.locations,
+  }));
+  const body = Buffer.from(renderBoard(request, totals ?? EMPTY_BOARD_TOTALS, fragments));
+  return { revision: totals?.revision ?? NO_ROWS, body };
+}
