@@ -1,5 +1,7 @@
 /**
- * npm run bench:boards [-- --messages 1000000 --cases 10000 --queries 2000]
+ * npm run bench:boards [-- --messages 1000000 --cases 10000 --queries 2000] [-- --keep]
+ *
+ * --keep leaves the data directory (store and read models) in place and prints where it is.
  *
  * 1. Seed: a fresh SQLite event store (DATA_DIR/events.sqlite, where the exchange looks) gets `--messages`
  *    case events over `--cases` cases, each decided and evolved by the real domain (`decide`/`evolve`, the
@@ -47,6 +49,7 @@ import { argument, machine, round, rssMiB, startServer } from './support';
 const messages = argument('messages', 1_000_000);
 const caseCount = argument('cases', 10_000);
 const queries = argument('queries', 2_000);
+const keepData = process.argv.includes('--keep');
 const WARM_UP = 100;
 const OPERATION = 'OP-HYDRA-2026';
 const TASK_FORCE = 'OTF-CENTRAL-MED';
@@ -963,7 +966,8 @@ async function main(): Promise<void> {
   } finally {
     agent.destroy();
     await sampler.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (keepData) console.log(`data left in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

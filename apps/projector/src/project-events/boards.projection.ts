@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { StoredEvent } from '@cmx/event-store';
 import type { SqlStatements } from '@cmx/read-models';
 import {
@@ -5,13 +6,16 @@ import {
   BoardCase,
   BoardContribution,
   BoardKind,
+  BoardListFragments,
   BoardTotals,
   contributionOf,
   EMPTY_BOARD_TOTALS,
   evolveBoardCase,
   listFragmentsOf,
+  StoredBoardTotals,
 } from '@cmx/read-models';
 import { caseEventOf, unloadedCaseIds } from './case-events-of';
+import { foldedOnce } from './shared-states';
 import { Projection, rowsOfCases, upsertRows } from './projection';
 
 const SEPARATOR = '\u0000';
@@ -69,10 +73,11 @@ export class BoardsProjection implements Projection {
   fold(event: StoredEvent): void {
     const projected = caseEventOf(event);
     if (!projected) return;
+    const evolve = foldedOnce(evolveBoardCase, projected);
     for (const reader of projected.readers) {
       const key = caseKey(reader, projected.caseId);
       const current = this.cases.get(key);
-      const next = evolveBoardCase(current, projected);
+      const next = evolve(current);
       if (next === current) continue;
       this.cases.set(key, next);
       this.dirtyCases.add(key);
@@ -83,14 +88,13 @@ export class BoardsProjection implements Projection {
     const stateRows: (string | null)[][] = [];
     const caseRows: (string | number | null)[][] = [];
     const dirtyBoards = new Map<string, { reader: string; kind: BoardKind; groupId: string }>();
+    const derivedOf = derivedOnce();
     for (const key of this.dirtyCases) {
       const [reader] = key.split(SEPARATOR);
       const boardCase = this.cases.get(key)!;
       const { summary } = boardCase;
-      stateRows.push([reader, summary.caseId, JSON.stringify(boardCase)]);
-      const listing = JSON.stringify(listingOf(boardCase));
-      const contribution = contributionOf(boardCase);
-      const fragments = listFragmentsOf(boardCase);
+      const { state, listing, contribution, contributionJson, fragments } = derivedOf(boardCase);
+      stateRows.push([reader, summary.caseId, state]);
       const groups = [
         ...summary.operations.map((groupId) => ({ kind: 'operation' as const, groupId })),
         ...summary.taskForces.map((groupId) => ({ kind: 'taskForce' as const, groupId })),
@@ -105,13 +109,17 @@ export class BoardsProjection implements Projection {
         dirtyBoards.set(board, { reader, kind, groupId });
         caseRows.push([
           reader, kind, groupId, summary.caseId, summary.status, summary.route?.name ?? null, `,${summary.crimeAreas.join(',')},`, summary.lastActivityAt,
-          listing, JSON.stringify(contribution), fragments.flaggedDocuments, fragments.vessels, fragments.vehicles, fragments.locations,
+          listing, contributionJson, fragments.flaggedDocuments, fragments.vessels, fragments.vehicles, fragments.locations,
         ]);
       }
     }
     await upsertRows(tx, 'board_case_states', ['reader', 'case_id', 'body'], ['reader', 'case_id'], stateRows);
     await upsertRows(tx, 'board_cases', BOARD_CASE_COLUMNS, ['reader', 'kind', 'group_id', 'case_id'], caseRows);
-    const boardRows = [...dirtyBoards].map(([board, { reader, kind, groupId }]) => [reader, kind, groupId, JSON.stringify(this.totals.get(board))]);
+    const revision = randomUUID();
+    const boardRows = [...dirtyBoards].map(([board, { reader, kind, groupId }]) => {
+      const stored: StoredBoardTotals = { ...this.totals.get(board)!, revision };
+      return [reader, kind, groupId, JSON.stringify(stored)];
+    });
     await upsertRows(tx, 'boards', ['reader', 'kind', 'group_id', 'body'], ['reader', 'kind', 'group_id'], boardRows);
     this.dirtyCases.clear();
   }
@@ -136,6 +144,34 @@ const BOARD_CASE_COLUMNS = [
   'reader', 'kind', 'group_id', 'case_id', 'status', 'route', 'crime_areas', 'last_activity_at',
   'listing', 'contribution', 'flagged_documents', 'vessels', 'vehicles', 'locations',
 ];
+
+interface DerivedRows {
+  readonly state: string;
+  readonly listing: string;
+  readonly contribution: BoardContribution;
+  readonly contributionJson: string;
+  readonly fragments: BoardListFragments;
+}
+
+/** A case's rows, computed once per state object: readers that saw the same messages share it. */
+function derivedOnce(): (boardCase: BoardCase) => DerivedRows {
+  const derived = new WeakMap<BoardCase, DerivedRows>();
+  return (boardCase) => {
+    let rows = derived.get(boardCase);
+    if (rows === undefined) {
+      const contribution = contributionOf(boardCase);
+      rows = {
+        state: JSON.stringify(boardCase),
+        listing: JSON.stringify(listingOf(boardCase)),
+        contribution,
+        contributionJson: JSON.stringify(contribution),
+        fragments: listFragmentsOf(boardCase),
+      };
+      derived.set(boardCase, rows);
+    }
+    return rows;
+  };
+}
 
 function listingOf({ summary }: BoardCase): CaseListing {
   return {

@@ -2,6 +2,7 @@ import type { StoredEvent } from '@cmx/event-store';
 import type { SqlStatements } from '@cmx/read-models';
 import { CaseSummary, evolveCaseSummary } from '@cmx/read-models';
 import { caseEventOf, unloadedCaseIds } from './case-events-of';
+import { foldedOnce, stringifiedOnce } from './shared-states';
 import { Projection, rowsOfCases, upsertRows } from './projection';
 
 const keyOf = (reader: string, caseId: string) => `${reader}\u0000${caseId}`;
@@ -26,10 +27,11 @@ export class CaseSummariesProjection implements Projection {
   fold(event: StoredEvent): void {
     const projected = caseEventOf(event);
     if (!projected) return;
+    const evolve = foldedOnce(evolveCaseSummary, projected);
     for (const reader of projected.readers) {
       const key = keyOf(reader, projected.caseId);
       const current = this.summaries.get(key);
-      const next = evolveCaseSummary(current, projected);
+      const next = evolve(current);
       if (next === current) continue;
       this.summaries.set(key, next);
       this.dirty.add(key);
@@ -37,9 +39,10 @@ export class CaseSummariesProjection implements Projection {
   }
 
   async flush(tx: SqlStatements): Promise<void> {
+    const json = stringifiedOnce();
     const rows = [...this.dirty].map((key) => {
       const [reader, caseId] = key.split('\u0000');
-      return [reader, caseId, JSON.stringify(this.summaries.get(key))];
+      return [reader, caseId, json(this.summaries.get(key)!)];
     });
     await upsertRows(tx, 'case_summaries', ['reader', 'case_id', 'body'], ['reader', 'case_id'], rows);
     this.dirty.clear();
