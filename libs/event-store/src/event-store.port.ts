@@ -8,6 +8,8 @@
  * Positions: the store's global, strictly increasing order of commit, as a
  * decimal string (bigint-safe). Readers resume "after" a position.
  */
+import type { StreamPartition } from './stream-partition';
+
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
 export type JsonObject = { readonly [key: string]: unknown };
@@ -46,6 +48,8 @@ export interface ReadAllOptions {
   /** Return events strictly after this position; omitted means from the start. */
   readonly after?: string;
   readonly limit?: number;
+  /** Only the events of the streams in this part of the log (for readers that split the log between them). */
+  readonly partition?: StreamPartition;
 }
 
 export interface SubscribeOptions {

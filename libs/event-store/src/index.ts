@@ -1,5 +1,6 @@
 export * from './event-store.port';
 export * from './event-store.errors';
+export { type StreamPartition } from './stream-partition';
 export * from './batched-subscription';
 export { CatchUpSubscription, type CatchUpSubscriptionOptions, type CommitSignal } from './catch-up-subscription';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';

@@ -291,6 +291,51 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
         expect(everything.filter((event) => streamNames.includes(event.streamName))).toEqual(written);
       });
 
+      it('readAll of a partition: whole streams in position order, the parts disjoint and together the log, paged by after and limit within the part', async () => {
+        const streamNames = Array.from({ length: 12 }, (_, index) => newStreamName(`part-${index}`));
+        const start = await store.headPosition();
+        const written: StoredEvent[] = [];
+        for (let round = 0; round < 3; round++) {
+          for (const streamName of streamNames) written.push(...expectAppended(await store.append(streamName, [newEvent({ round })], round)));
+        }
+        await headPositionOnceVisible(store, written.reduce((high, event) => maxPosition(high, event.position), '0'));
+
+        const count = 3;
+        const parts: StoredEvent[][] = [];
+        for (let index = 0; index < count; index++) {
+          const part: StoredEvent[] = [];
+          for (let after = start; ; ) {
+            const page = await store.readAll({ after, limit: 4, partition: { index, count } });
+            expect(page.length).toBeLessThanOrEqual(4);
+            if (page.length === 0) break;
+            part.push(...page);
+            after = page[page.length - 1].position;
+          }
+          expectStrictlyIncreasingPositions(part);
+          parts.push(part.filter((event) => streamNames.includes(event.streamName)));
+        }
+
+        const partOf = new Map<string, number>();
+        for (const [index, part] of parts.entries()) {
+          for (const event of part) {
+            expect(partOf.get(event.streamName) ?? index).toBe(index);
+            partOf.set(event.streamName, index);
+          }
+        }
+        for (const [index, part] of parts.entries()) {
+          expect(part).toEqual(written.filter((event) => partOf.get(event.streamName) === index));
+        }
+        expect(parts.flat().sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1))).toEqual(written);
+        expect(parts.filter((part) => part.length > 0).length).toBeGreaterThan(1);
+        expect(await store.readAll({ after: start, partition: { index: 0, count: 1 } })).toEqual(await store.readAll({ after: start }));
+      });
+
+      it('readAll refuses a partition that is not one of count parts', async () => {
+        for (const partition of [{ index: 0, count: 0 }, { index: 2, count: 2 }, { index: -1, count: 2 }, { index: 0.5, count: 2 }]) {
+          await expect(store.readAll({ partition })).rejects.toThrow(/partition/);
+        }
+      });
+
       it('headPosition is the position of the last committed event', async () => {
         const streamName = newStreamName('head');
         const stored = expectAppended(await store.append(streamName, [newEvent(), newEvent()], 0));

@@ -40,6 +40,7 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { OperationsInFlight } from '../operations-in-flight';
+import { checkStreamPartition, StreamPartition, streamPartitionOf } from '../stream-partition';
 import {
   allPositionOf,
   comparePositions,
@@ -198,7 +199,8 @@ export class EventStoreDbEventStore implements EventStore {
     return this.track(async () => {
       const after = options.after === undefined ? undefined : parsePosition(options.after);
       const limit = options.limit === undefined ? undefined : nonNegativeInteger(options.limit, 'limit');
-      return this.readAllPage(after, limit);
+      if (options.partition !== undefined) checkStreamPartition(options.partition);
+      return this.readAllPage(after, limit, options.partition);
     });
   }
 
@@ -489,7 +491,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** Up to `limit` exchange events strictly after `after`, reading `$all` in pages and skipping system records. */
-  private async readAllPage(after: bigint | undefined, limit: number | undefined): Promise<StoredEvent[]> {
+  private async readAllPage(after: bigint | undefined, limit: number | undefined, partition?: StreamPartition): Promise<StoredEvent[]> {
     const found: StoredEvent[] = [];
     if (limit === 0) return found;
     let cursor: Position | undefined = after === undefined ? undefined : allPositionOf(after);
@@ -506,6 +508,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (cursor !== undefined && comparePositions(position, cursor) <= 0) continue;
         cursor = position;
         if (!this.isExchangeEvent(event)) continue;
+        if (partition && streamPartitionOf(event.streamId, partition.count) !== partition.index) continue;
         found.push(toStoredEvent(event));
         if (limit !== undefined && found.length >= limit) return found;
       }

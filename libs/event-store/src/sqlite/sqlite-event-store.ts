@@ -10,6 +10,7 @@ import {
 } from '../argument-checks';
 import { CatchUpSubscriptions } from '../catch-up-subscription';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
+import { checkStreamPartition, streamPartitionOf } from '../stream-partition';
 import type {
   AppendResult,
   EventHandler,
@@ -125,7 +126,11 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
     const limit = options.limit === undefined ? NO_LIMIT : nonNegativeInteger(options.limit, 'limit');
-    return this.readPage(options.after, limit);
+    if (options.partition === undefined) return this.readPage(options.after, limit);
+    checkStreamPartition(options.partition);
+    const { index, count } = options.partition;
+    const afterPosition = options.after === undefined ? 0n : parseDecimalPosition(options.after);
+    return (this.statements.readPartition.all(afterPosition, count, index, limit) as EventRow[]).map(toStoredEvent);
   }
 
   async headPosition(): Promise<string | undefined> {
@@ -255,6 +260,7 @@ function settleAppend(pending: PendingAppend, reply: BatchReplyItem, recordedAt:
 type BatchReplyItem = Extract<BatchReply, { ok: true }>['replies'][number];
 
 function prepareReadStatements(db: Database.Database) {
+  db.function('cmx_stream_partition', { deterministic: true }, (streamName, count) => streamPartitionOf(String(streamName), Number(count)));
   return {
     findEvent: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`),
     streamVersion: db.prepare('SELECT MAX(stream_version) FROM events WHERE stream_name = ?').pluck(),
@@ -262,6 +268,8 @@ function prepareReadStatements(db: Database.Database) {
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_version > ? ORDER BY stream_version LIMIT ?`,
     ),
     readAll: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    // The stream's part is computed before the row is read out, so the rows of the other parts cost no parsing.
+    readPartition: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND cmx_stream_partition(stream_name, ?) = ? ORDER BY position LIMIT ?`),
     headPosition: db.prepare('SELECT position FROM events ORDER BY position DESC LIMIT 1').pluck(),
     ping: db.prepare('SELECT 1'),
   };
