@@ -1,20 +1,21 @@
 import { facetsOfMessage, type CaseEventType, type CaseMessageData } from '@cmx/case-domain';
-import type {
-  CaseClosedBody,
-  CaseLinkedBody,
-  CaseReport,
-  CloseReason,
-  CrimeArea,
-  InterceptionReportedBody,
-  LinkRelation,
-  Location,
-  Migrants,
-  Payment,
-  Person,
-  Route,
-  TravelDocument,
-  Vehicle,
-  Vessel,
+import {
+  CASE_REPORT_MESSAGE_TYPES,
+  type CaseClosedBody,
+  type CaseLinkedBody,
+  type CaseReport,
+  type CloseReason,
+  type CrimeArea,
+  type InterceptionReportedBody,
+  type LinkRelation,
+  type Location,
+  type Migrants,
+  type Payment,
+  type Person,
+  type Route,
+  type TravelDocument,
+  type Vehicle,
+  type Vessel,
 } from '@cmx/contracts';
 
 /** A stored case event as a projector reads it. */
@@ -75,41 +76,50 @@ export interface CaseSummary {
   readonly closedReason: CloseReason | null;
 }
 
-/** Folds one message into the summary. A message at or below the summary's version was folded already and changes nothing. */
+/**
+ * Folds one message into the summary. A message at or below the summary's version was folded already and changes nothing.
+ * The summary is built as one literal naming every field: a spread of this many fields costs V8 about twenty times
+ * as much, and a rebuild folds millions of messages.
+ */
 export function evolveCaseSummary(current: CaseSummary | undefined, event: CaseSummaryEvent): CaseSummary {
   if (current !== undefined && event.streamVersion <= current.version) return current;
   const { message, receivedAt } = event.data;
+  const { type, sender } = message.header;
   const groups = facetsOfMessage(message);
   const base = current ?? emptySummary(message.header.caseId);
-  const next: CaseSummary = {
-    ...base,
+  const report = CASE_REPORT_MESSAGE_TYPES.includes(type) ? (message.body as CaseReport) : undefined;
+  return {
+    caseId: base.caseId,
+    status: type === 'case.closed' ? 'closed' : base.status,
+    owner: type === 'case.opened' ? sender : base.owner,
     version: event.streamVersion,
     lastActivityAt: receivedAt,
+    title: report?.title ?? base.title,
+    summary: report?.summary ?? base.summary,
+    crimeAreas: sortedUnion(base.crimeAreas, report?.crimeAreas ?? []),
+    route: report?.route ?? base.route,
+    persons: mergeByRef(base.persons, report?.persons),
+    documents: mergeByRef(base.documents, report?.documents),
+    vehicles: mergeByRef(base.vehicles, report?.vehicles),
+    vessels: mergeByRef(base.vessels, report?.vessels),
+    locations: mergeByRef(base.locations, report?.locations),
+    payments: report?.payments?.length ? [...base.payments, ...report.payments] : base.payments,
+    migrants: report?.migrants ?? base.migrants,
+    interceptions: type === 'interception.reported' ? [...base.interceptions, interceptionOf(message.body as InterceptionReportedBody)] : base.interceptions,
+    linkedCases: type === 'case.linked' ? withLink(base.linkedCases, message.body as CaseLinkedBody) : base.linkedCases,
     operations: sortedUnion(base.operations, groups.operations),
     taskForces: sortedUnion(base.taskForces, groups.taskForces),
+    closedReason: type === 'case.closed' ? (message.body as CaseClosedBody).reason : base.closedReason,
   };
-  switch (message.header.type) {
-    case 'case.opened':
-      return { ...withReport(next, message.body as CaseReport), owner: message.header.sender };
-    case 'case.updated':
-    case 'information.provided':
-      return withReport(next, message.body as CaseReport);
-    case 'case.linked': {
-      const { otherCaseId, relation } = message.body as CaseLinkedBody;
-      const known = next.linkedCases.some((link) => link.otherCaseId === otherCaseId && link.relation === relation);
-      return known ? next : { ...next, linkedCases: [...next.linkedCases, { otherCaseId, relation }] };
-    }
-    case 'interception.reported': {
-      const { occurredAt, migrants } = message.body as InterceptionReportedBody;
-      const interception = { occurredAt, migrants: migrants.count, deaths: migrants.deaths ?? 0, missing: migrants.missing ?? 0 };
-      return { ...next, interceptions: [...next.interceptions, interception] };
-    }
-    case 'case.closed':
-      return { ...next, status: 'closed', closedReason: (message.body as CaseClosedBody).reason };
-    case 'case.assigned':
-    case 'information.requested':
-      return next;
-  }
+}
+
+function interceptionOf({ occurredAt, migrants }: InterceptionReportedBody): InterceptionSummary {
+  return { occurredAt, migrants: migrants.count, deaths: migrants.deaths ?? 0, missing: migrants.missing ?? 0 };
+}
+
+function withLink(links: readonly LinkedCase[], { otherCaseId, relation }: CaseLinkedBody): readonly LinkedCase[] {
+  const known = links.some((link) => link.otherCaseId === otherCaseId && link.relation === relation);
+  return known ? links : [...links, { otherCaseId, relation }];
 }
 
 function emptySummary(caseId: string): CaseSummary {
@@ -135,23 +145,6 @@ function emptySummary(caseId: string): CaseSummary {
     operations: [],
     taskForces: [],
     closedReason: null,
-  };
-}
-
-function withReport(summary: CaseSummary, report: CaseReport): CaseSummary {
-  return {
-    ...summary,
-    title: report.title ?? summary.title,
-    summary: report.summary ?? summary.summary,
-    crimeAreas: sortedUnion(summary.crimeAreas, report.crimeAreas ?? []),
-    route: report.route ?? summary.route,
-    persons: mergeByRef(summary.persons, report.persons),
-    documents: mergeByRef(summary.documents, report.documents),
-    vehicles: mergeByRef(summary.vehicles, report.vehicles),
-    vessels: mergeByRef(summary.vessels, report.vessels),
-    locations: mergeByRef(summary.locations, report.locations),
-    payments: [...summary.payments, ...(report.payments ?? [])],
-    migrants: report.migrants ?? summary.migrants,
   };
 }
 
