@@ -16,21 +16,28 @@ export const NO_FACETS: CaseFacets = { crimeAreas: [], routes: [], operations: [
 
 /** What one message says about its case: a case report's crime areas and route, the operations and task forces it is distributed or assigned to. */
 export function facetsOfMessage(message: CmfMessage): CaseFacets {
-  const { distribution } = message.header;
-  const operations: string[] = distribution.scope === 'operation' ? [...(distribution.operations ?? [])] : [];
-  const taskForces: string[] = distribution.scope === 'taskForce' ? [...(distribution.taskForces ?? [])] : [];
+  const { operations, taskForces } = groupsOfMessage(message);
   let crimeAreas: readonly string[] = [];
   let routes: readonly string[] = [];
   if (CASE_REPORT_MESSAGE_TYPES.includes(message.header.type)) {
     const report = message.body as CaseReport;
     crimeAreas = report.crimeAreas ?? [];
     routes = report.route?.name ? [report.route.name] : [];
-  } else if (message.header.type === 'case.assigned') {
-    const body = message.body as CaseAssignedBody;
-    if (body.operationId !== undefined) operations.push(body.operationId);
-    if (body.taskForceId !== undefined) taskForces.push(body.taskForceId);
   }
   return { crimeAreas: sortedSet(crimeAreas), routes: sortedSet(routes), operations: sortedSet(operations), taskForces: sortedSet(taskForces) };
+}
+
+/** The operations and task forces one message is distributed or assigned to, as it names them (unsorted, maybe repeated). */
+export function groupsOfMessage(message: CmfMessage): Pick<CaseFacets, 'operations' | 'taskForces'> {
+  const { distribution } = message.header;
+  const operations = distribution.scope === 'operation' ? distribution.operations ?? [] : [];
+  const taskForces = distribution.scope === 'taskForce' ? distribution.taskForces ?? [] : [];
+  if (message.header.type !== 'case.assigned') return { operations, taskForces };
+  const { operationId, taskForceId } = message.body as CaseAssignedBody;
+  return {
+    operations: operationId === undefined ? operations : [...operations, operationId],
+    taskForces: taskForceId === undefined ? taskForces : [...taskForces, taskForceId],
+  };
 }
 
 export function mergeFacets(earlier: CaseFacets, later: CaseFacets): CaseFacets {

@@ -1,4 +1,4 @@
-import { facetsOfMessage, type CaseEventType, type CaseMessageData } from '@cmx/case-domain';
+import { groupsOfMessage, type CaseEventType, type CaseMessageData } from '@cmx/case-domain';
 import {
   CASE_REPORT_MESSAGE_TYPES,
   type CaseClosedBody,
@@ -85,7 +85,7 @@ export function evolveCaseSummary(current: CaseSummary | undefined, event: CaseS
   if (current !== undefined && event.streamVersion <= current.version) return current;
   const { message, receivedAt } = event.data;
   const { type, sender } = message.header;
-  const groups = facetsOfMessage(message);
+  const groups = groupsOfMessage(message);
   const base = current ?? emptySummary(message.header.caseId);
   const report = CASE_REPORT_MESSAGE_TYPES.includes(type) ? (message.body as CaseReport) : undefined;
   return {
