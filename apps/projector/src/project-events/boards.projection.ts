@@ -115,17 +115,27 @@ export class BoardsProjection implements Projection {
     }
     await upsertRows(tx, 'board_case_states', ['reader', 'case_id', 'body'], ['reader', 'case_id'], stateRows);
     await upsertRows(tx, 'board_cases', BOARD_CASE_COLUMNS, ['reader', 'kind', 'group_id', 'case_id'], caseRows);
-    const revision = randomUUID();
-    const boardRows = [...dirtyBoards].map(([board, { reader, kind, groupId }]) => {
-      const stored: StoredBoardTotals = { ...this.totals.get(board)!, revision };
-      return [reader, kind, groupId, JSON.stringify(stored)];
-    });
-    await upsertRows(tx, 'boards', ['reader', 'kind', 'group_id', 'body'], ['reader', 'kind', 'group_id'], boardRows);
+    await writeTotals(tx, [...dirtyBoards].map(([board, group]) => ({ ...group, totals: this.totals.get(board)! })));
     this.dirtyCases.clear();
   }
 
   async clear(tx: SqlStatements): Promise<void> {
     for (const table of ['board_case_states', 'board_cases', 'boards']) await tx.run(`DELETE FROM ${table}`);
+  }
+
+  /** Each board's totals from all its cases' contributions, whichever part folded them. */
+  async mergeParts(tx: SqlStatements): Promise<void> {
+    const boards = new Map<string, { reader: string; kind: BoardKind; groupId: string; totals: BoardTotals }>();
+    const rows = await tx.query<{ reader: string; kind: BoardKind; group_id: string; contribution: string }>(
+      'SELECT reader, kind, group_id, contribution FROM board_cases',
+    );
+    for (const { reader, kind, group_id: groupId, contribution } of rows) {
+      const key = boardKey(reader, kind, groupId);
+      const board = boards.get(key) ?? { reader, kind, groupId, totals: EMPTY_BOARD_TOTALS };
+      boards.set(key, { ...board, totals: applyContribution(board.totals, JSON.parse(contribution), 1) });
+    }
+    await tx.run('DELETE FROM boards');
+    await writeTotals(tx, [...boards.values()]);
   }
 
   private async totalsOf(board: string, reader: string, kind: BoardKind, groupId: string, tx: SqlStatements): Promise<BoardTotals> {
@@ -138,6 +148,16 @@ export class BoardsProjection implements Projection {
     this.totals.set(board, totals);
     return totals;
   }
+}
+
+/** The boards' totals rows, all with one new revision. */
+async function writeTotals(tx: SqlStatements, boards: readonly { reader: string; kind: BoardKind; groupId: string; totals: BoardTotals }[]): Promise<void> {
+  const revision = randomUUID();
+  const rows = boards.map(({ reader, kind, groupId, totals }) => {
+    const stored: StoredBoardTotals = { ...totals, revision };
+    return [reader, kind, groupId, JSON.stringify(stored)];
+  });
+  await upsertRows(tx, 'boards', ['reader', 'kind', 'group_id', 'body'], ['reader', 'kind', 'group_id'], rows);
 }
 
 const BOARD_CASE_COLUMNS = [

@@ -18,6 +18,11 @@ export interface Projection {
   flush(tx: SqlStatements): Promise<void>;
   /** Deletes every row the projection owns (before a rebuilt model replaces them). */
   clear(tx: SqlStatements): Promise<void>;
+  /**
+   * After a rebuild folded the store in parts by case, each flushed on its own
+   * into one transaction: recomputes from the rows what spans cases.
+   */
+  mergeParts?(tx: SqlStatements): Promise<void>;
 }
 
 /** Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
