@@ -5,7 +5,8 @@
  *   DATABASE_URL…, as for the services), while queries go on reading the
  *   current model: the new one is built beside it and swapped in one
  *   transaction. The cases are folded in N parts at once, one worker thread
- *   each (default: one per CPU core). Progress on stderr: events, events/s, ETA.
+ *   each (default: one per CPU core, at most 8: each part scans the whole log
+ *   for its streams). Progress on stderr: events, events/s, ETA.
  */
 import { PROJECTION_NAMES, ProjectionName } from '@cmx/projector/project-events/projection';
 import { rebuildProjection, RebuildProgress } from '@cmx/projector/rebuild-projections/rebuild-projection';
@@ -26,7 +27,7 @@ function progressLine(name: string, progress: RebuildProgress, started: number):
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const partsAt = args.indexOf('--parts');
-  const parts = partsAt < 0 ? availableParallelism() : Number(args[partsAt + 1]);
+  const parts = partsAt < 0 ? Math.min(availableParallelism(), 8) : Number(args[partsAt + 1]);
   if (!Number.isInteger(parts) || parts < 1 || parts > 64) {
     console.error('projections:rebuild: --parts needs a whole number from 1 to 64');
     return 1;

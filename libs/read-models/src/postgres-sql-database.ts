@@ -42,26 +42,20 @@ export class PostgresSqlDatabase implements SqlDatabase {
     return next;
   }
 
-  private async inTransaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(statementsOn(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private inTransaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
+    return this.onOneClient('BEGIN', work);
   }
 
-  async readSnapshot<T>(work: (reads: Pick<SqlStatements, 'query'>) => Promise<T>): Promise<T> {
+  readSnapshot<T>(work: (reads: Pick<SqlStatements, 'query'>) => Promise<T>): Promise<T> {
+    return this.onOneClient('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
+  }
+
+  /** `work` between `begin` and COMMIT on one pooled connection; ROLLBACK if it throws. */
+  private async onOneClient<T>(begin: string, work: (tx: SqlStatements) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await work({ query: statementsOn(client).query });
+      await client.query(begin);
+      const result = await work(statementsOn(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
