@@ -31,9 +31,11 @@ async function foldPartition({ config, name, partition, head, readBatch }: FoldP
       upToHead.forEach((event) => projection.fold(event));
       events += upToHead.length;
       if (upToHead.length > 0) after = upToHead[upToHead.length - 1].position;
-      parentPort!.postMessage({ kind: 'progress', events, position: after } satisfies FoldPartitionMessage);
       if (upToHead.length < readBatch) break;
+      parentPort!.postMessage({ kind: 'progress', events, position: after } satisfies FoldPartitionMessage);
     }
+    // This part holds nothing more up to the head, wherever its own last event was.
+    parentPort!.postMessage({ kind: 'progress', events, position: head } satisfies FoldPartitionMessage);
     const recorded = new RecordedStatements();
     await projection.flush(recorded);
     parentPort!.postMessage({ kind: 'folded', events, statements: recorded.statements } satisfies FoldPartitionMessage);
