@@ -80,7 +80,7 @@ function describePostgresSqlDatabase(connectionString: string): void {
         expect(rows).toEqual([{ body: 'first' }]);
       });
 
-      it('gets from migration 004 the tables, columns, keys and indexes SQLite creates from READ_MODEL_TABLES', async () => {
+      it('gets from migrations 004 and 005 the tables, columns, keys and indexes SQLite creates from READ_MODEL_TABLES', async () => {
         const { schema } = await openOnNewSchema();
         const sqlite = sqliteShapes();
 

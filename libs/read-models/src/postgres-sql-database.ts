@@ -10,7 +10,7 @@ const numbered = (sql: string): string => {
 
 /**
  * The read models in the exchange's PostgreSQL schema (tables from migration
- * 004, `npm run migrate`), reached with search_path so that the shared SQL
+ * 004 and 005, `npm run migrate`), reached with search_path so that the shared SQL
  * names tables without a schema.
  */
 export class PostgresSqlDatabase implements SqlDatabase {

@@ -50,12 +50,32 @@ describe('SqliteSqlDatabase', () => {
         expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
         const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
         expect(tables).toEqual(['board_case_states', 'board_cases', 'boards', 'case_summaries', 'projection_checkpoints']);
-        const indexes = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").pluck().all();
-        expect(indexes).toEqual(['board_cases_by_activity']);
+        const indexes = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all();
+        expect(indexes).toEqual(['board_case_states_by_case', 'board_cases_by_activity', 'board_cases_by_case', 'case_summaries_by_case']);
       });
       for (const table of ['board_case_states', 'board_cases', 'boards', 'case_summaries', 'projection_checkpoints']) {
         expect(await db.query(`SELECT * FROM ${table}`)).toEqual([]);
       }
+    });
+
+    it('adds the indexes by case to a file made before them, keeping its rows, and the projector reads by case through them', async () => {
+      const first = open();
+      await first.close();
+      opened.splice(opened.indexOf(first), 1);
+      withRawConnection((raw) => {
+        for (const index of ['case_summaries_by_case', 'board_case_states_by_case', 'board_cases_by_case']) raw.exec(`DROP INDEX ${index}`);
+        raw.prepare('INSERT INTO case_summaries (reader, case_id, body) VALUES (?, ?, ?)').run('NCB-NL', 'case-1', '{}');
+      });
+
+      const db = open();
+
+      expect(await db.query('SELECT reader, case_id FROM case_summaries')).toEqual([{ reader: 'NCB-NL', case_id: 'case-1' }]);
+      withRawConnection((raw) => {
+        for (const table of ['case_summaries', 'board_case_states', 'board_cases']) {
+          const plan = raw.prepare(`EXPLAIN QUERY PLAN SELECT * FROM ${table} WHERE case_id IN (?, ?)`).all('case-1', 'case-2') as { detail: string }[];
+          expect(plan.map((step) => step.detail)).toEqual([`SEARCH ${table} USING INDEX ${table}_by_case (case_id=?)`]);
+        }
+      });
     });
 
     it('reopens the file with its rows, positions beyond 2^53 and texts unchanged', async () => {
