@@ -185,10 +185,16 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
       expect((await board()).members).toEqual(before.members);
     });
 
-    it('shows each projection and its lag on /health', async () => {
-      const health = await client('NCB-IT').request('GET', '/health');
+    it('shows each projection and its lag on /health: 0 once it holds the head', async () => {
+      const deadline = Date.now() + 10_000;
+      let health = await client('NCB-IT').request('GET', '/health');
+      // The test before ends with a membership change, an event the projector passes over in its next batch.
+      while (health.body.projections.boards.checkpoint !== health.body.projections.boards.head && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        health = await client('NCB-IT').request('GET', '/health');
+      }
       expect(Object.keys(health.body.projections).sort()).toEqual([...PROJECTION_NAMES].sort());
-      expect(health.body.projections.boards).toMatchObject({ lagMs: 0, checkpoint: expect.any(String) });
+      expect(health.body.projections.boards).toMatchObject({ lagMs: 0, checkpoint: health.body.projections.boards.head });
     });
 
     it('rebuilds each projection to exactly the model built live, while queries keep answering', async () => {
@@ -221,7 +227,8 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
   });
 }
 
-describeBoards('SQLite', async () => ({ env: {}, teardown: async () => undefined }));
+// One case in memory: every batch that touches another case reads it back from its rows.
+describeBoards('SQLite', async () => ({ env: { PROJECTOR_CASES_IN_MEMORY: '1' }, teardown: async () => undefined }));
 
 const databaseUrl = process.env.DATABASE_URL;
 if (databaseUrl) {
@@ -230,7 +237,7 @@ if (databaseUrl) {
     const pool = new Pool({ connectionString: databaseUrl, max: 1 });
     await migrate(pool, schema);
     return {
-      env: { EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema },
+      env: { EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, PROJECTOR_CASES_IN_MEMORY: '1' },
       teardown: async () => {
         await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
         await pool.end();

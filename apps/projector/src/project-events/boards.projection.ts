@@ -15,12 +15,18 @@ import {
   StoredBoardTotals,
 } from '@cmx/read-models';
 import { caseEventOf, unloadedCaseIds } from './case-events-of';
+import { CasesInMemory, dirtyReadersOf } from './cases-in-memory';
 import { foldedOnce } from './shared-states';
-import { Projection, rowsOfCases, upsertRows } from './projection';
+import { Projection, ProjectionOptions, rowsOfCases, upsertRows } from './projection';
 
 const SEPARATOR = '\u0000';
-const caseKey = (reader: string, caseId: string) => `${reader}${SEPARATOR}${caseId}`;
 const boardKey = (reader: string, kind: BoardKind, groupId: string) => `${reader}${SEPARATOR}${kind}${SEPARATOR}${groupId}`;
+
+/** A case in memory: each reader's view of it, and what it last added to each of its boards (by board key). */
+interface BoardCaseEntry {
+  readonly states: Map<string, BoardCase>;
+  readonly contributions: Map<string, BoardContribution>;
+}
 
 /** What GET /v1/operations/{id}/cases lists of a case. */
 export interface CaseListing {
@@ -44,43 +50,44 @@ export interface CaseListing {
  */
 export class BoardsProjection implements Projection {
   readonly name = 'boards';
-  private readonly cases = new Map<string, BoardCase>();
-  private readonly loadedCases = new Set<string>();
-  /** What each case last added to each of its boards, by board key + case id. */
-  private readonly contributions = new Map<string, BoardContribution>();
+  private readonly cases: CasesInMemory<BoardCaseEntry>;
   private readonly totals = new Map<string, BoardTotals>();
-  private readonly dirtyCases = new Set<string>();
+  /** The readers whose view of a case changed since the last flush, by case id. */
+  private readonly dirty = new Map<string, Set<string>>();
+  private readonly startsEmpty: boolean;
 
-  constructor(private readonly startsEmpty = false) {}
+  constructor({ startsEmpty = false, casesInMemory = Number.POSITIVE_INFINITY }: ProjectionOptions = {}) {
+    this.startsEmpty = startsEmpty;
+    this.cases = new CasesInMemory(casesInMemory, () => ({ states: new Map(), contributions: new Map() }));
+  }
 
   async load(events: readonly StoredEvent[], db: SqlStatements): Promise<void> {
-    const missing = unloadedCaseIds(events, this.loadedCases);
-    if (!this.startsEmpty && missing.size > 0) {
-      for (const row of await rowsOfCases(db, 'board_case_states', missing)) this.cases.set(caseKey(row.reader, row.case_id), JSON.parse(row.body));
-      const contributions = await rowsOfCases<{ reader: string; kind: BoardKind; group_id: string; case_id: string; contribution: string }>(
-        db,
-        'board_cases',
-        missing,
-        'reader, kind, group_id, case_id, contribution',
-      );
-      for (const row of contributions) {
-        this.contributions.set(boardKey(row.reader, row.kind, row.group_id) + SEPARATOR + row.case_id, JSON.parse(row.contribution));
-      }
+    const missing = unloadedCaseIds(events, this.cases);
+    missing.forEach((caseId) => this.cases.touch(caseId));
+    if (this.startsEmpty || missing.size === 0) return;
+    for (const row of await rowsOfCases(db, 'board_case_states', missing)) this.cases.touch(row.case_id).states.set(row.reader, JSON.parse(row.body));
+    const contributions = await rowsOfCases<{ reader: string; kind: BoardKind; group_id: string; case_id: string; contribution: string }>(
+      db,
+      'board_cases',
+      missing,
+      'reader, kind, group_id, case_id, contribution',
+    );
+    for (const row of contributions) {
+      this.cases.touch(row.case_id).contributions.set(boardKey(row.reader, row.kind, row.group_id), JSON.parse(row.contribution));
     }
-    missing.forEach((caseId) => this.loadedCases.add(caseId));
   }
 
   fold(event: StoredEvent): void {
     const projected = caseEventOf(event);
     if (!projected) return;
     const evolve = foldedOnce(evolveBoardCase, projected);
+    const { states } = this.cases.touch(projected.caseId);
     for (const reader of projected.readers) {
-      const key = caseKey(reader, projected.caseId);
-      const current = this.cases.get(key);
+      const current = states.get(reader);
       const next = evolve(current);
       if (next === current) continue;
-      this.cases.set(key, next);
-      this.dirtyCases.add(key);
+      states.set(reader, next);
+      dirtyReadersOf(this.dirty, projected.caseId).add(reader);
     }
   }
 
@@ -89,34 +96,33 @@ export class BoardsProjection implements Projection {
     const caseRows: (string | number | null)[][] = [];
     const dirtyBoards = new Map<string, { reader: string; kind: BoardKind; groupId: string }>();
     const derivedOf = derivedOnce();
-    for (const key of this.dirtyCases) {
-      const [reader] = key.split(SEPARATOR);
-      const boardCase = this.cases.get(key)!;
-      const { summary } = boardCase;
-      const { state, listing, contribution, contributionJson, fragments } = derivedOf(boardCase);
-      stateRows.push([reader, summary.caseId, state]);
-      const groups = [
-        ...summary.operations.map((groupId) => ({ kind: 'operation' as const, groupId })),
-        ...summary.taskForces.map((groupId) => ({ kind: 'taskForce' as const, groupId })),
-      ];
-      for (const { kind, groupId } of groups) {
-        const board = boardKey(reader, kind, groupId);
-        const totals = await this.totalsOf(board, reader, kind, groupId, tx);
-        const earlier = this.contributions.get(board + SEPARATOR + summary.caseId);
-        const without = earlier ? applyContribution(totals, earlier, -1) : totals;
-        this.totals.set(board, applyContribution(without, contribution, 1));
-        this.contributions.set(board + SEPARATOR + summary.caseId, contribution);
-        dirtyBoards.set(board, { reader, kind, groupId });
-        caseRows.push([
-          reader, kind, groupId, summary.caseId, summary.status, summary.route?.name ?? null, `,${summary.crimeAreas.join(',')},`, summary.lastActivityAt,
-          listing, contributionJson, fragments.flaggedDocuments, fragments.vessels, fragments.vehicles, fragments.locations,
-        ]);
+    for (const [caseId, readers] of this.dirty) {
+      const { states, contributions } = this.cases.get(caseId)!;
+      for (const reader of readers) {
+        const boardCase = states.get(reader)!;
+        const { summary } = boardCase;
+        const { state, listing, contribution, contributionJson, fragments } = derivedOf(boardCase);
+        stateRows.push([reader, caseId, state]);
+        for (const { kind, groupId } of groupsOf(summary)) {
+          const board = boardKey(reader, kind, groupId);
+          const totals = await this.totalsOf(board, reader, kind, groupId, tx);
+          const earlier = contributions.get(board);
+          const without = earlier ? applyContribution(totals, earlier, -1) : totals;
+          this.totals.set(board, applyContribution(without, contribution, 1));
+          contributions.set(board, contribution);
+          dirtyBoards.set(board, { reader, kind, groupId });
+          caseRows.push([
+            reader, kind, groupId, caseId, summary.status, summary.route?.name ?? null, `,${summary.crimeAreas.join(',')},`, summary.lastActivityAt,
+            listing, contributionJson, fragments.flaggedDocuments, fragments.vessels, fragments.vehicles, fragments.locations,
+          ]);
+        }
       }
     }
     await upsertRows(tx, 'board_case_states', ['reader', 'case_id', 'body'], ['reader', 'case_id'], stateRows);
     await upsertRows(tx, 'board_cases', BOARD_CASE_COLUMNS, ['reader', 'kind', 'group_id', 'case_id'], caseRows);
     await writeTotals(tx, [...dirtyBoards].map(([board, group]) => ({ ...group, totals: this.totals.get(board)! })));
-    this.dirtyCases.clear();
+    this.dirty.clear();
+    this.cases.evict();
   }
 
   async clear(tx: SqlStatements): Promise<void> {
@@ -148,6 +154,14 @@ export class BoardsProjection implements Projection {
     this.totals.set(board, totals);
     return totals;
   }
+}
+
+/** The boards a case is on. */
+function groupsOf(summary: BoardCase['summary']): { kind: BoardKind; groupId: string }[] {
+  return [
+    ...summary.operations.map((groupId) => ({ kind: 'operation' as const, groupId })),
+    ...summary.taskForces.map((groupId) => ({ kind: 'taskForce' as const, groupId })),
+  ];
 }
 
 /** The boards' totals rows, all with one new revision. */

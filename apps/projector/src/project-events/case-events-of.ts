@@ -23,7 +23,7 @@ export function caseEventOf(event: StoredEvent): ProjectedCaseEvent | undefined 
 }
 
 /** The case ids of these events' case messages that `loaded` does not hold, each once. */
-export function unloadedCaseIds(events: readonly StoredEvent[], loaded: ReadonlySet<string>): Set<string> {
+export function unloadedCaseIds(events: readonly StoredEvent[], loaded: { has(caseId: string): boolean }): Set<string> {
   const ids = new Set<string>();
   for (const event of events) {
     const projected = caseEventOf(event);

@@ -2,50 +2,57 @@ import type { StoredEvent } from '@cmx/event-store';
 import type { SqlStatements } from '@cmx/read-models';
 import { CaseSummary, evolveCaseSummary } from '@cmx/read-models';
 import { caseEventOf, unloadedCaseIds } from './case-events-of';
+import { CasesInMemory, dirtyReadersOf } from './cases-in-memory';
 import { foldedOnce, stringifiedOnce } from './shared-states';
-import { Projection, rowsOfCases, upsertRows } from './projection';
+import { Projection, ProjectionOptions, rowsOfCases, upsertRows } from './projection';
 
-const keyOf = (reader: string, caseId: string) => `${reader}\u0000${caseId}`;
+/** Each case's summary by reader. */
+type CaseEntry = Map<string, CaseSummary>;
 
 /** GET /v1/cases/{caseId}: each case as each entitled party sees it (table case_summaries). */
 export class CaseSummariesProjection implements Projection {
   readonly name = 'case-summaries';
-  private readonly summaries = new Map<string, CaseSummary>();
-  private readonly loadedCases = new Set<string>();
-  private readonly dirty = new Set<string>();
+  private readonly cases: CasesInMemory<CaseEntry>;
+  /** The readers whose summary of a case changed since the last flush, by case id. */
+  private readonly dirty = new Map<string, Set<string>>();
+  private readonly startsEmpty: boolean;
 
-  /** A projection rebuilt from nothing has nothing to load. */
-  constructor(private readonly startsEmpty = false) {}
+  constructor({ startsEmpty = false, casesInMemory = Number.POSITIVE_INFINITY }: ProjectionOptions = {}) {
+    this.startsEmpty = startsEmpty;
+    this.cases = new CasesInMemory(casesInMemory, () => new Map());
+  }
 
   async load(events: readonly StoredEvent[], db: SqlStatements): Promise<void> {
-    const missing = unloadedCaseIds(events, this.loadedCases);
+    const missing = unloadedCaseIds(events, this.cases);
+    missing.forEach((caseId) => this.cases.touch(caseId));
     const rows = this.startsEmpty ? [] : await rowsOfCases(db, 'case_summaries', missing);
-    for (const row of rows) this.summaries.set(keyOf(row.reader, row.case_id), JSON.parse(row.body));
-    missing.forEach((caseId) => this.loadedCases.add(caseId));
+    for (const row of rows) this.cases.touch(row.case_id).set(row.reader, JSON.parse(row.body));
   }
 
   fold(event: StoredEvent): void {
     const projected = caseEventOf(event);
     if (!projected) return;
     const evolve = foldedOnce(evolveCaseSummary, projected);
+    const summaries = this.cases.touch(projected.caseId);
     for (const reader of projected.readers) {
-      const key = keyOf(reader, projected.caseId);
-      const current = this.summaries.get(key);
+      const current = summaries.get(reader);
       const next = evolve(current);
       if (next === current) continue;
-      this.summaries.set(key, next);
-      this.dirty.add(key);
+      summaries.set(reader, next);
+      dirtyReadersOf(this.dirty, projected.caseId).add(reader);
     }
   }
 
   async flush(tx: SqlStatements): Promise<void> {
     const json = stringifiedOnce();
-    const rows = [...this.dirty].map((key) => {
-      const [reader, caseId] = key.split('\u0000');
-      return [reader, caseId, json(this.summaries.get(key)!)];
-    });
+    const rows: string[][] = [];
+    for (const [caseId, readers] of this.dirty) {
+      const summaries = this.cases.get(caseId)!;
+      for (const reader of readers) rows.push([reader, caseId, json(summaries.get(reader)!)]);
+    }
     await upsertRows(tx, 'case_summaries', ['reader', 'case_id', 'body'], ['reader', 'case_id'], rows);
     this.dirty.clear();
+    this.cases.evict();
   }
 
   async clear(tx: SqlStatements): Promise<void> {

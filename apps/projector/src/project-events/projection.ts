@@ -4,6 +4,13 @@ import type { SqlStatements } from '@cmx/read-models';
 export const PROJECTION_NAMES = ['case-summaries', 'boards'] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
 
+export interface ProjectionOptions {
+  /** Rebuilt from nothing: there are no rows to load. */
+  readonly startsEmpty?: boolean;
+  /** The cases kept in memory between batches (the least recently touched beyond it are dropped); all by default. */
+  readonly casesInMemory?: number;
+}
+
 /**
  * A read model folded from the store's events. The runner loads what a batch
  * needs, folds the batch in memory, and flushes the rows it changed in the

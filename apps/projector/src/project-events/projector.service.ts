@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
-import { EngineProbes } from '@cmx/platform';
+import { EngineProbes, EXCHANGE_CONFIG, ExchangeConfig } from '@cmx/platform';
 import { READ_MODEL_DATABASE, SqlDatabase } from '@cmx/read-models';
 import { newProjection } from './new-projection';
 import { PROJECTION_NAMES } from './projection';
@@ -15,9 +15,13 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(READ_MODEL_DATABASE) db: SqlDatabase,
+    @Inject(EXCHANGE_CONFIG) config: ExchangeConfig,
     probes: EngineProbes,
   ) {
-    this.runners = PROJECTION_NAMES.map((name) => new ProjectionRunner(store, db, () => newProjection(name), (error) => this.fail(name, error)));
+    const casesInMemory = config.projectorCasesInMemory;
+    this.runners = PROJECTION_NAMES.map(
+      (name) => new ProjectionRunner(store, db, () => newProjection(name, { casesInMemory }), (error) => this.fail(name, error)),
+    );
     for (const runner of this.runners) probes.registerReport({ section: 'projections', name: runner.name, read: () => runner.lag() });
   }
 

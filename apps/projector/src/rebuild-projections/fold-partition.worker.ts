@@ -22,7 +22,7 @@ export type FoldPartitionMessage =
 async function foldPartition({ config, name, partition, head, readBatch }: FoldPartitionData): Promise<void> {
   const store = await openEventStore(config);
   try {
-    const projection = newProjection(name, true);
+    const projection = newProjection(name, { startsEmpty: true });
     const last = BigInt(head);
     let events = 0;
     for (let after: string | undefined; ; ) {

@@ -48,7 +48,7 @@ export async function rebuildProjection(
     const [first] = await store.readAll({ limit: 1 });
     return rebuildInParts(config, db, name, parts, { first: BigInt(first.position), head }, onProgress);
   }
-  const projection = newProjection(name, true);
+  const projection = newProjection(name, { startsEmpty: true });
   let first: bigint | undefined;
   let after: string | undefined;
   let events = 0;
@@ -104,7 +104,7 @@ async function rebuildInParts(
         });
       }),
     );
-    const projection = newProjection(name, true);
+    const projection = newProjection(name, { startsEmpty: true });
     await swapIn(db, projection, head, async (tx) => {
       for (const { statements } of folded) for (const { sql, params } of statements) await tx.run(sql, params);
       await projection.mergeParts?.(tx);

@@ -32,6 +32,8 @@ export interface ExchangeConfig {
   readonly membershipRefreshMs: number;
   /** How much memory the query process may keep rendered boards in; 0 renders every request. */
   readonly boardCacheMiB: number;
+  /** Cases each projection keeps in memory between batches; the least recently touched beyond it are reloaded when needed. */
+  readonly projectorCasesInMemory: number;
 }
 
 /** config/demo-parties.json of this repository, found upwards from here so that it works from the sources and from dist/. */
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
     feedHeartbeatMs: integerSetting(env, 'FEED_HEARTBEAT_MS', 15_000, 100, 300_000),
     membershipRefreshMs: integerSetting(env, 'MEMBERSHIP_REFRESH_MS', 1_000, 50, 60_000),
     boardCacheMiB: integerSetting(env, 'BOARD_CACHE_MIB', 256, 0, 65_536),
+    projectorCasesInMemory: integerSetting(env, 'PROJECTOR_CASES_IN_MEMORY', 5_000, 1, 100_000_000),
   };
 }
 
