@@ -39,9 +39,8 @@ export async function rebuildProjection(
   store: EventStore,
   db: SqlDatabase,
   name: ProjectionName,
-  options: RebuildOptions | RebuildOptions['onProgress'] = {},
+  { onProgress = () => undefined, parts = 1, config }: RebuildOptions = {},
 ): Promise<{ events: number }> {
-  const { onProgress = () => undefined, parts = 1, config } = typeof options === 'function' ? { onProgress: options } : options;
   const head = await store.headPosition();
   if (parts > 1 && head !== undefined) {
     if (!config) throw new TypeError('rebuildProjection: folding in parts needs the settings to open the store in each worker');
