@@ -50,9 +50,11 @@ export class ProjectionRunner {
 
   /** The position of the last event written, and how long the oldest event not yet written has waited. */
   async lag(): Promise<{ checkpoint: string | null; head: string | null; lagMs: number }> {
-    const [next] = await this.store.readAll({ after: this.checkpoint.position, limit: 1 });
+    // Read before the store: a batch written meanwhile cannot put the checkpoint past the event the lag is timed from.
+    const checkpoint = this.checkpoint.position;
+    const [next] = await this.store.readAll({ after: checkpoint, limit: 1 });
     return {
-      checkpoint: this.checkpoint.position ?? null,
+      checkpoint: checkpoint ?? null,
       head: (await this.store.headPosition()) ?? null,
       lagMs: next ? Math.max(0, Date.now() - Date.parse(next.recordedAt)) : 0,
     };
