@@ -16,7 +16,7 @@ import {
 } from '@cmx/read-models';
 import { caseEventOf, unloadedCaseIds } from './case-events-of';
 import { CasesInMemory, dirtyReadersOf } from './cases-in-memory';
-import { foldedOnce } from './shared-states';
+import { computedOnce, foldForReaders } from './shared-states';
 import { Projection, ProjectionOptions, rowsOfCases, upsertRows } from './projection';
 
 const SEPARATOR = '\u0000';
@@ -80,22 +80,15 @@ export class BoardsProjection implements Projection {
   fold(event: StoredEvent): void {
     const projected = caseEventOf(event);
     if (!projected) return;
-    const evolve = foldedOnce(evolveBoardCase, projected);
-    const { states } = this.cases.touch(projected.caseId);
-    for (const reader of projected.readers) {
-      const current = states.get(reader);
-      const next = evolve(current);
-      if (next === current) continue;
-      states.set(reader, next);
-      dirtyReadersOf(this.dirty, projected.caseId).add(reader);
-    }
+    const { caseId, readers } = projected;
+    foldForReaders(this.cases.touch(caseId).states, readers, (boardCase) => evolveBoardCase(boardCase, projected), dirtyReadersOf(this.dirty, caseId));
   }
 
   async flush(tx: SqlStatements): Promise<void> {
     const stateRows: (string | null)[][] = [];
     const caseRows: (string | number | null)[][] = [];
     const dirtyBoards = new Map<string, { reader: string; kind: BoardKind; groupId: string }>();
-    const derivedOf = derivedOnce();
+    const derivedOf = computedOnce(derivedRowsOf);
     for (const [caseId, readers] of this.dirty) {
       const { states, contributions } = this.cases.get(caseId)!;
       for (const reader of readers) {
@@ -187,23 +180,15 @@ interface DerivedRows {
   readonly fragments: BoardListFragments;
 }
 
-/** A case's rows, computed once per state object: readers that saw the same messages share it. */
-function derivedOnce(): (boardCase: BoardCase) => DerivedRows {
-  const derived = new WeakMap<BoardCase, DerivedRows>();
-  return (boardCase) => {
-    let rows = derived.get(boardCase);
-    if (rows === undefined) {
-      const contribution = contributionOf(boardCase);
-      rows = {
-        state: JSON.stringify(boardCase),
-        listing: JSON.stringify(listingOf(boardCase)),
-        contribution,
-        contributionJson: JSON.stringify(contribution),
-        fragments: listFragmentsOf(boardCase),
-      };
-      derived.set(boardCase, rows);
-    }
-    return rows;
+/** What a case's view writes: its state, its listing, its contribution to its boards and its list items. */
+function derivedRowsOf(boardCase: BoardCase): DerivedRows {
+  const contribution = contributionOf(boardCase);
+  return {
+    state: JSON.stringify(boardCase),
+    listing: JSON.stringify(listingOf(boardCase)),
+    contribution,
+    contributionJson: JSON.stringify(contribution),
+    fragments: listFragmentsOf(boardCase),
   };
 }
 

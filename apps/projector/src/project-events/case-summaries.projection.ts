@@ -3,7 +3,7 @@ import type { SqlStatements } from '@cmx/read-models';
 import { CaseSummary, evolveCaseSummary } from '@cmx/read-models';
 import { caseEventOf, unloadedCaseIds } from './case-events-of';
 import { CasesInMemory, dirtyReadersOf } from './cases-in-memory';
-import { foldedOnce, stringifiedOnce } from './shared-states';
+import { computedOnce, foldForReaders } from './shared-states';
 import { Projection, ProjectionOptions, rowsOfCases, upsertRows } from './projection';
 
 /** Each case's summary by reader. */
@@ -32,19 +32,12 @@ export class CaseSummariesProjection implements Projection {
   fold(event: StoredEvent): void {
     const projected = caseEventOf(event);
     if (!projected) return;
-    const evolve = foldedOnce(evolveCaseSummary, projected);
-    const summaries = this.cases.touch(projected.caseId);
-    for (const reader of projected.readers) {
-      const current = summaries.get(reader);
-      const next = evolve(current);
-      if (next === current) continue;
-      summaries.set(reader, next);
-      dirtyReadersOf(this.dirty, projected.caseId).add(reader);
-    }
+    const { caseId, readers } = projected;
+    foldForReaders(this.cases.touch(caseId), readers, (summary) => evolveCaseSummary(summary, projected), dirtyReadersOf(this.dirty, caseId));
   }
 
   async flush(tx: SqlStatements): Promise<void> {
-    const json = stringifiedOnce();
+    const json = computedOnce(JSON.stringify);
     const rows: string[][] = [];
     for (const [caseId, readers] of this.dirty) {
       const summaries = this.cases.get(caseId)!;

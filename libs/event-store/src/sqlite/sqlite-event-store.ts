@@ -10,7 +10,7 @@ import {
 } from '../argument-checks';
 import { CatchUpSubscriptions } from '../catch-up-subscription';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
-import { checkStreamPartition, streamPartitionOf } from '../stream-partition';
+import { checkStreamPartition, StreamPartition, streamPartitionOf } from '../stream-partition';
 import type {
   AppendResult,
   EventHandler,
@@ -126,11 +126,8 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
     const limit = options.limit === undefined ? NO_LIMIT : nonNegativeInteger(options.limit, 'limit');
-    if (options.partition === undefined) return this.readPage(options.after, limit);
-    checkStreamPartition(options.partition);
-    const { index, count } = options.partition;
-    const afterPosition = options.after === undefined ? 0n : parseDecimalPosition(options.after);
-    return (this.statements.readPartition.all(afterPosition, count, index, limit) as EventRow[]).map(toStoredEvent);
+    if (options.partition !== undefined) checkStreamPartition(options.partition);
+    return this.readPage(options.after, limit, options.partition);
   }
 
   async headPosition(): Promise<string | undefined> {
@@ -199,10 +196,13 @@ export class SqliteEventStore implements EventStore {
     this.drained?.();
   }
 
-  private readPage(after: string | undefined, limit: number): StoredEvent[] {
+  private readPage(after: string | undefined, limit: number, partition?: StreamPartition): StoredEvent[] {
     this.assertOpen();
     const afterPosition = after === undefined ? 0n : parseDecimalPosition(after);
-    return (this.statements.readAll.all(afterPosition, limit) as EventRow[]).map(toStoredEvent);
+    const rows = partition
+      ? this.statements.readPartition.all(afterPosition, partition.count, partition.index, limit)
+      : this.statements.readAll.all(afterPosition, limit);
+    return (rows as EventRow[]).map(toStoredEvent);
   }
 
   private assertOpen(): void {
