@@ -19,7 +19,7 @@ import { realisticCaseOpened } from '@cmx/contracts/testing';
 import { createMissingTopics, KafkaDeliveryChannel, partyTopic, SqliteDeliveryLedger } from '@cmx/delivery';
 import { SqliteEventStore } from '@cmx/event-store';
 import { hashApiKey, PartyDirectory } from '@cmx/parties';
-import { systemClock } from '@cmx/platform';
+import { AuditTrail, systemClock } from '@cmx/platform';
 import { Dispatcher } from '../apps/dispatcher/src/dispatch-events/dispatcher.service';
 import { freePort } from '../test/support/free-port';
 import { argument, machine, round, startServer } from './support';
@@ -123,7 +123,7 @@ async function fanOutRun(dir: string, recipients: number): Promise<{ recipients:
   await createTopics(recipientsPool.slice(0, recipients).map(partyTopic));
   const ledger = SqliteDeliveryLedger.open(join(dir, `deliveries-${recipients}.sqlite`));
   const directory = PartyDirectory.fromJson({ parties: [SENDER, ...recipientsPool].map((code) => ({ code, kind: 'bureau', apiKeys: [] })) });
-  const dispatcher = new Dispatcher(store, channel, ledger, directory, systemClock);
+  const dispatcher = new Dispatcher(store, channel, ledger, directory, systemClock, new AuditTrail(null));
   const started = performance.now();
   await dispatcher.onApplicationBootstrap();
   while ((await ledger.checkpoint()) !== head) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -6,6 +6,7 @@ export const DEMO_KEYS: Readonly<Record<string, string>> = {
   EUROPOL: 'demo-europol',
   FRONTEX: 'demo-frontex',
   'INTERPOL-GS': 'demo-interpol-gs',
+  'CMX-DPO': 'demo-cmx-dpo',
 };
 
 export interface HttpAnswer<T = any> {

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { testSigningKeyFile } from './audit-signing-key';
 import { freePort } from './free-port';
 
 export type ServiceName = 'exchange' | 'gateway' | 'query' | 'dispatcher' | 'projector';
@@ -23,7 +24,7 @@ export async function startServiceProcess(service: ServiceName, env: Record<stri
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(), ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -9,6 +9,6 @@ import { QueryModule } from '@cmx/query/query.module';
 @Module({})
 export class ExchangeModule {
   static forRoot(config: ExchangeConfig): DynamicModule {
-    return { module: ExchangeModule, imports: [PlatformModule.forRoot(config), GatewayModule, QueryModule, DispatcherModule.forRoot(config), ProjectorModule] };
+    return { module: ExchangeModule, imports: [PlatformModule.forRoot(config, { embedded: true }), GatewayModule, QueryModule, DispatcherModule.forRoot(config), ProjectorModule] };
   }
 }

@@ -1,3 +1,4 @@
 export * from './exchange-error';
 export * from './request-errors';
 export * from './delivery-errors';
+export * from './audit-errors';

@@ -19,6 +19,8 @@ export interface PartiesFile {
   readonly operations: readonly GroupEntry[];
   readonly taskForces: readonly GroupEntry[];
   readonly admins: readonly string[];
+  /** May read the whole audit log. */
+  readonly auditors: readonly string[];
 }
 
 const API_KEY_HASH = /^sha256:[0-9a-f]{64}$/;
@@ -28,7 +30,7 @@ export function partiesFileProblems(input: unknown): string[] {
   const problems: string[] = [];
   if (!isRecord(input)) return ['the parties file must be a JSON object'];
   for (const key of Object.keys(input)) {
-    if (!['parties', 'operations', 'taskForces', 'admins'].includes(key)) problems.push(`unknown field ${key}`);
+    if (!['parties', 'operations', 'taskForces', 'admins', 'auditors'].includes(key)) problems.push(`unknown field ${key}`);
   }
   const parties = arrayAt(input, 'parties', problems);
   const codes = new Set<string>();
@@ -67,9 +69,11 @@ export function partiesFileProblems(input: unknown): string[] {
   };
   checkGroups('operations', isOperationId);
   checkGroups('taskForces', isTaskForceId);
-  arrayAt(input, 'admins', problems).forEach((admin, index) => {
-    if (typeof admin !== 'string' || !codes.has(admin)) problems.push(`admins[${index}] is not a listed party`);
-  });
+  for (const field of ['admins', 'auditors']) {
+    arrayAt(input, field, problems).forEach((code, index) => {
+      if (typeof code !== 'string' || !codes.has(code)) problems.push(`${field}[${index}] is not a listed party`);
+    });
+  }
   return problems;
 }
 

@@ -9,6 +9,13 @@ export const PARTY_DIRECTORY = Symbol('PARTY_DIRECTORY');
 interface KeyHash {
   readonly party: string;
   readonly digest: Buffer;
+  readonly keyId: string;
+}
+
+/** Who presented an API key: the party, and which of its keys (the first 16 hex digits of the key's stored hash). */
+export interface KeyHolder {
+  readonly party: string;
+  readonly keyId: string;
 }
 
 export class PartiesFileInvalid extends Error {
@@ -26,16 +33,23 @@ export class PartyDirectory implements ExchangeDirectory {
   /** The version of the memberships stream the member lists reflect (0: the parties file as written). */
   private membershipVersion = 0;
   readonly admins: ReadonlySet<string>;
+  /** The parties that read the whole audit log (data protection officers). */
+  readonly auditors: ReadonlySet<string>;
 
   private constructor(file: PartiesFile) {
     this.partyCodes = file.parties.map((party) => party.code).sort();
     this.partyCodeSet = new Set(this.partyCodes);
     this.keyHashes = file.parties.flatMap((party) =>
-      party.apiKeys.map((hash) => ({ party: party.code, digest: Buffer.from(hash.slice('sha256:'.length), 'hex') })),
+      party.apiKeys.map((hash) => ({
+        party: party.code,
+        digest: Buffer.from(hash.slice('sha256:'.length), 'hex'),
+        keyId: hash.slice('sha256:'.length, 'sha256:'.length + 16),
+      })),
     );
     this.operations = new Map(file.operations.map((group) => [group.id, [...group.members].sort()]));
     this.taskForces = new Map(file.taskForces.map((group) => [group.id, [...group.members].sort()]));
     this.admins = new Set(file.admins);
+    this.auditors = new Set(file.auditors);
   }
 
   static fromFile(path: string): PartyDirectory {
@@ -57,17 +71,23 @@ export class PartyDirectory implements ExchangeDirectory {
       operations: file.operations ?? [],
       taskForces: file.taskForces ?? [],
       admins: file.admins ?? [],
+      auditors: file.auditors ?? [],
     });
   }
 
   /** The party owning this API key. Compares against every stored hash, in constant time each, without stopping early. */
   authenticate(apiKey: string): string | undefined {
+    return this.identify(apiKey)?.party;
+  }
+
+  /** The party and key id of this API key. Compares against every stored hash, in constant time each, without stopping early. */
+  identify(apiKey: string): KeyHolder | undefined {
     const presented = createHash('sha256').update(apiKey, 'utf8').digest();
-    let owner: string | undefined;
-    for (const { party, digest } of this.keyHashes) {
-      if (timingSafeEqual(presented, digest) && owner === undefined) owner = party;
+    let holder: KeyHolder | undefined;
+    for (const { party, digest, keyId } of this.keyHashes) {
+      if (timingSafeEqual(presented, digest) && holder === undefined) holder = { party, keyId };
     }
-    return owner;
+    return holder;
   }
 
   hasParty(code: string): boolean {

@@ -8,3 +8,6 @@ export * from './bootstrap-service';
 export * from './health/engine-probes';
 export * from './http/query-parameters';
 export * from './memberships/membership-follower';
+export * from './audit/request-actor';
+export * from './audit/audit-trail';
+export * from './audit/open-audit-log';

@@ -1,14 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AUDIT_LOG, AuditLog, AuditRecorder, CheckpointPolicy } from '@cmx/audit';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DELIVERY_LEDGER, DeliveryLedger, PostgresDeliveryLedger, SqliteDeliveryLedger } from '@cmx/delivery';
 import { EVENT_STORE, EventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@cmx/event-store';
 import { PostgresSqlDatabase, READ_MODEL_DATABASE, SqlDatabase, SqliteSqlDatabase } from '@cmx/read-models';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
+import { AUDIT_RECORDER, AuditTrail } from './audit/audit-trail';
+import { checkpointPolicy, embeddedLedgerFile, openAuditLog, openSigningKey } from './audit/open-audit-log';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { RateLimiter } from './auth/rate-limiter';
-import { CLOCK, systemClock } from './clock';
+import { Clock, CLOCK, systemClock } from './clock';
 import { EXCHANGE_CONFIG, ExchangeConfig } from './config/exchange-config';
 import { EngineProbes } from './health/engine-probes';
 import { HealthController } from './health/health.controller';
@@ -34,30 +37,46 @@ export function openReadModelDatabase(config: ExchangeConfig): SqlDatabase {
   return SqliteSqlDatabase.open(join(config.dataDir, 'read-models.sqlite'));
 }
 
-/** PostgreSQL unless the whole exchange is embedded (SQLite under DATA_DIR): EventStoreDB keeps no tables. */
-function openDeliveryLedger(config: ExchangeConfig): DeliveryLedger {
-  if (config.databaseUrl) return PostgresDeliveryLedger.open(config.databaseUrl!, config.databaseSchema);
+/**
+ * PostgreSQL unless the whole exchange is embedded (SQLite under DATA_DIR): EventStoreDB keeps no tables.
+ * With the audit log on, the ledger appends each batch's disclosures to the audit chain in its own transaction.
+ */
+function openDeliveryLedger(config: ExchangeConfig, audit: CheckpointPolicy | undefined): DeliveryLedger {
+  if (config.databaseUrl) return PostgresDeliveryLedger.open(config.databaseUrl!, config.databaseSchema, audit);
   mkdirSync(config.dataDir, { recursive: true });
-  return SqliteDeliveryLedger.open(join(config.dataDir, 'deliveries.sqlite'));
+  return SqliteDeliveryLedger.open(embeddedLedgerFile(config), audit);
+}
+
+const AUDIT_CHECKPOINT_POLICY = Symbol('AUDIT_CHECKPOINT_POLICY');
+
+export interface PlatformOptions {
+  /** The all-in-one exchange: on SQLite outside production it may make its own audit signing key. */
+  readonly embedded?: boolean;
 }
 
 /** Configuration, the party directory, the event store, the delivery ledger, authentication, errors and /health: what every exchange process needs. */
 @Global()
 @Module({})
-export class PlatformModule implements OnApplicationShutdown {
+export class PlatformModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
     @Inject(READ_MODEL_DATABASE) private readonly readModels: SqlDatabase,
-    @Inject(EXCHANGE_CONFIG) config: ExchangeConfig,
+    @Inject(AUDIT_LOG) private readonly auditLog: AuditLog,
+    @Inject(AUDIT_RECORDER) private readonly recorder: AuditRecorder | null,
+    @Inject(EXCHANGE_CONFIG) private readonly config: ExchangeConfig,
     probes: EngineProbes,
   ) {
+    const tables = config.databaseUrl ? 'postgres' : 'sqlite';
     probes.register({ role: 'eventStore', engine: config.eventStore, ping: () => store.ping() });
-    probes.register({ role: 'deliveryLedger', engine: config.databaseUrl ? 'postgres' : 'sqlite', ping: () => ledger.ping() });
+    probes.register({ role: 'deliveryLedger', engine: tables, ping: () => ledger.ping() });
     probes.register({ role: 'readModels', engine: readModels.engine, ping: () => readModels.ping() });
+    probes.register({ role: 'auditLog', engine: tables, ping: () => auditLog.ping() });
   }
 
-  static forRoot(config: ExchangeConfig): DynamicModule {
+  static forRoot(config: ExchangeConfig, options: PlatformOptions = {}): DynamicModule {
     return {
       module: PlatformModule,
       controllers: [HealthController],
@@ -65,7 +84,33 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: EXCHANGE_CONFIG, useValue: config },
         { provide: PARTY_DIRECTORY, useValue: PartyDirectory.fromFile(config.partiesFile) },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
-        { provide: DELIVERY_LEDGER, useFactory: () => openDeliveryLedger(config) },
+        {
+          provide: AUDIT_CHECKPOINT_POLICY,
+          useFactory: () => {
+            const key = openSigningKey(config, options.embedded ?? false);
+            if (key.createdAt) new Logger('Audit').warn(`made a new audit signing key at ${key.createdAt}: keep it, and back it up apart from the data`);
+            return checkpointPolicy(config, key.signer);
+          },
+        },
+        {
+          provide: AUDIT_LOG,
+          inject: [AUDIT_CHECKPOINT_POLICY],
+          useFactory: (policy: CheckpointPolicy) => {
+            mkdirSync(config.dataDir, { recursive: true });
+            return openAuditLog(config, policy);
+          },
+        },
+        {
+          provide: AUDIT_RECORDER,
+          inject: [AUDIT_LOG, CLOCK],
+          useFactory: (log: AuditLog, clock: Clock) => (config.audit.enabled ? new AuditRecorder(log, () => clock.now()) : null),
+        },
+        AuditTrail,
+        {
+          provide: DELIVERY_LEDGER,
+          inject: [AUDIT_CHECKPOINT_POLICY],
+          useFactory: (policy: CheckpointPolicy) => openDeliveryLedger(config, config.audit.enabled ? policy : undefined),
+        },
         { provide: READ_MODEL_DATABASE, useFactory: () => openReadModelDatabase(config) },
         { provide: CLOCK, useValue: systemClock },
         EngineProbes,
@@ -74,11 +119,34 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ExchangeErrorFilter },
       ],
-      exports: [EXCHANGE_CONFIG, PARTY_DIRECTORY, EVENT_STORE, DELIVERY_LEDGER, READ_MODEL_DATABASE, CLOCK, EngineProbes, MembershipFollower],
+      exports: [
+        EXCHANGE_CONFIG,
+        PARTY_DIRECTORY,
+        EVENT_STORE,
+        DELIVERY_LEDGER,
+        READ_MODEL_DATABASE,
+        CLOCK,
+        EngineProbes,
+        MembershipFollower,
+        AUDIT_LOG,
+        AuditTrail,
+      ],
     };
   }
 
+  onApplicationBootstrap(): void {
+    if (!this.recorder) {
+      this.logger.warn('AUDIT_LOG=off: nothing this process serves or receives is logged. For benchmarks only, never with real data.');
+      return;
+    }
+    this.recorder.startCheckpointTimer(this.config.audit.checkpointEveryMs, (error) =>
+      this.logger.error(`audit checkpoint not signed: ${(error as Error)?.message ?? String(error)}`),
+    );
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.recorder?.stop();
+    await this.auditLog.close();
     await this.ledger.close();
     await this.readModels.close();
     await this.store.close();

@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Delivery, DELIVERY_CHANNEL, DELIVERY_LEDGER, DeliveryChannel, DeliveryLedger } from '@cmx/delivery';
 import { BatchedSubscription, EVENT_STORE, EventStore, StoredEvent } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
-import { CLOCK, Clock } from '@cmx/platform';
+import { AuditTrail, CLOCK, Clock } from '@cmx/platform';
 import { SubscriptionBook } from '../subscriptions/subscription-book';
 import { deliveriesOf } from './deliveries-of';
+import { disclosuresOf } from './disclosures-of';
 
 /** Events handed to the channel in one go. */
 const MAX_BATCH_EVENTS = 500;
@@ -31,6 +32,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
     @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,9 +62,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if (!this.subscriptions.apply(event)) deliveries.push(...deliveriesOf(event, this.subscriptions));
     }
     if (this.channel) await this.channel.deliver(deliveries);
+    const channel = this.channel?.kind ?? 'feed';
     await this.ledger.record({
       deliveries,
-      channel: this.channel?.kind ?? 'feed',
+      channel,
+      disclosures: this.audit.enabled ? disclosuresOf(deliveries, channel) : [],
       deliveredAt: this.clock.now().toISOString(),
       checkpoint: batch[batch.length - 1].position,
     });

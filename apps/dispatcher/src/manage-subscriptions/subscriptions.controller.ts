@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, EventStore, JsonObject } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
-import { CallerParty } from '@cmx/platform';
+import { Actor, AuditTrail, CallerParty, RequestActor } from '@cmx/platform';
 import { parseSubscription } from '../subscriptions/parse-subscription';
 import { SUBSCRIPTION_CHANGED, SubscriptionChangedData, subscriptionStreamName } from '../subscriptions/subscription-events';
 import { DEFAULT_FILTERS, SubscriptionFilter } from '../subscriptions/subscription-filter';
@@ -21,6 +21,7 @@ export class SubscriptionsController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get()
@@ -32,7 +33,8 @@ export class SubscriptionsController {
   }
 
   @Put()
-  async change(@Body() body: unknown, @CallerParty() party: string): Promise<SubscriptionView> {
+  async change(@Body() body: unknown, @Actor() actor: RequestActor): Promise<SubscriptionView> {
+    const { party } = actor;
     const filters = parseSubscription(body, this.directory);
     const data: SubscriptionChangedData = { party, filters };
     const result = await this.store.append(
@@ -42,6 +44,7 @@ export class SubscriptionsController {
     );
     if (result.outcome !== 'appended') throw new Error(`subscription change of ${party} was not appended: ${result.outcome}`);
     const [stored] = result.events;
+    await this.audit.record(actor, { operation: 'admin', cases: [] });
     return { filters, version: stored.streamVersion, position: stored.position };
   }
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { DeliveryLedger } from '@cmx/delivery';
+import type { DeliveryLedger, FeedItem } from '@cmx/delivery';
 
 export interface FeedStreamOptions {
   readonly ledger: DeliveryLedger;
@@ -8,6 +8,8 @@ export interface FeedStreamOptions {
   /** Deliveries read per query; also the most the stream holds in memory. */
   readonly pageSize: number;
   readonly heartbeatMs: number;
+  /** Called with each page before any of it is written; when it throws, the stream ends with nothing of the page sent. */
+  readonly beforeSending: (items: readonly FeedItem[]) => Promise<void>;
 }
 
 /**
@@ -44,6 +46,8 @@ export async function streamFeed(response: ServerResponse, options: FeedStreamOp
     while (!closed) {
       recordedMeanwhile = false;
       const items = await ledger.readFeed(party, cursor, pageSize);
+      if (items.length > 0) await options.beforeSending(items);
+      if (closed) return;
       for (const item of items) {
         cursor = item.cursor;
         const accepted = response.write(`id: ${item.cursor}\ndata: ${JSON.stringify(item.delivery)}\n\n`);

@@ -1,7 +1,8 @@
 import { Controller, Get, Headers, Inject, Logger, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import type { AuditChannel } from '@cmx/audit';
 import { DELIVERY_LEDGER, DeliveryLedger, FeedItem } from '@cmx/delivery';
-import { CallerParty, EXCHANGE_CONFIG, ExchangeConfig, QueryParameters } from '@cmx/platform';
+import { Actor, AuditTrail, EXCHANGE_CONFIG, ExchangeConfig, QueryParameters, RequestActor } from '@cmx/platform';
 import { feedRequest } from './feed-request';
 import { streamFeed } from './feed-stream';
 
@@ -19,6 +20,7 @@ export class FeedController {
   constructor(
     @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
     @Inject(EXCHANGE_CONFIG) private readonly config: ExchangeConfig,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get()
@@ -26,24 +28,34 @@ export class FeedController {
     @Query() query: QueryParameters,
     @Headers('accept') accept: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @CallerParty() party: string,
+    @Actor() actor: RequestActor,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    const { party } = actor;
     const wantsEvents = (accept ?? '').includes('text/event-stream');
     const { after, limit } = feedRequest(query, wantsEvents ? lastEventId : undefined);
     if (!wantsEvents) {
       const items = await this.ledger.readFeed(party, after, limit);
+      await this.consulted(actor, items, 'feed');
       const page: FeedPage = { items, nextCursor: items.length > 0 ? items[items.length - 1].cursor : (after ?? null) };
       await reply.send(page);
       return;
     }
     reply.hijack();
-    await streamFeed(reply.raw, { ledger: this.ledger, party, after, pageSize: limit, heartbeatMs: this.config.feedHeartbeatMs }).catch(
+    const beforeSending = (items: readonly FeedItem[]) => this.consulted(actor, items, 'sse');
+    await streamFeed(reply.raw, { ledger: this.ledger, party, after, pageSize: limit, heartbeatMs: this.config.feedHeartbeatMs, beforeSending }).catch(
       (error: unknown) => {
         // The response has begun: the client sees the stream end, and resumes from its last id.
         this.logger.error(`feed stream of ${party} ended: ${(error as Error)?.stack ?? String(error)}`);
         reply.raw.destroy();
       },
     );
+  }
+
+  /** An empty page discloses nothing and leaves no entry. */
+  private async consulted(actor: RequestActor, items: readonly FeedItem[], channel: AuditChannel): Promise<void> {
+    if (items.length === 0) return;
+    const cases = items.map((item) => ({ caseId: item.delivery.caseId, messageIds: [item.delivery.messageId] }));
+    return this.audit.record(actor, { operation: 'consult', cases, channel });
   }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { GroupNotFound, MembershipChangedMeanwhile, NotAnAdmin } from '@cmx/errors';
 import { EVENT_STORE, EventStore, JsonObject } from '@cmx/event-store';
 import { GroupKind, MEMBERSHIP_CHANGED, MembershipChangedData, MEMBERSHIPS_STREAM, PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
-import { CallerParty, MembershipFollower } from '@cmx/platform';
+import { Actor, AuditTrail, CallerParty, MembershipFollower, RequestActor } from '@cmx/platform';
 import { parseMembershipChange } from './parse-membership-change';
 
 export interface Group {
@@ -29,6 +29,7 @@ export class MembershipsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
     private readonly follower: MembershipFollower,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get('memberships')
@@ -39,16 +40,17 @@ export class MembershipsController {
   }
 
   @Put('operations/:id/members')
-  changeOperation(@Param('id') id: string, @Body() body: unknown, @CallerParty() caller: string): Promise<Memberships> {
+  changeOperation(@Param('id') id: string, @Body() body: unknown, @Actor() caller: RequestActor): Promise<Memberships> {
     return this.change('operation', id, body, caller);
   }
 
   @Put('task-forces/:id/members')
-  changeTaskForce(@Param('id') id: string, @Body() body: unknown, @CallerParty() caller: string): Promise<Memberships> {
+  changeTaskForce(@Param('id') id: string, @Body() body: unknown, @Actor() caller: RequestActor): Promise<Memberships> {
     return this.change('taskForce', id, body, caller);
   }
 
-  private async change(kind: GroupKind, id: string, body: unknown, caller: string): Promise<Memberships> {
+  private async change(kind: GroupKind, id: string, body: unknown, actor: RequestActor): Promise<Memberships> {
+    const caller = actor.party;
     this.assertAdmin(caller);
     if (this.directory.membersOf(kind, id) === undefined) throw new GroupNotFound(kind === 'operation' ? 'operation' : 'task force', id);
     const { members, expectedVersion } = parseMembershipChange(body, this.directory);
@@ -61,6 +63,7 @@ export class MembershipsController {
     if (result.outcome === 'version_conflict') throw new MembershipChangedMeanwhile(expectedVersion!, result.actualVersion);
     if (result.outcome !== 'appended') throw new Error(`membership change was not appended: ${result.outcome}`);
     await this.follower.catchUp();
+    await this.audit.record(actor, { operation: 'admin', cases: [], recipients: [] });
     return this.view();
   }
 

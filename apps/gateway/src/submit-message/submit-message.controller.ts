@@ -1,20 +1,25 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CallerParty } from '@cmx/platform';
+import { Actor, AuditTrail, RequestActor } from '@cmx/platform';
 import { Receipt } from './receipt';
 import { SubmitMessageService } from './submit-message.service';
 
 @Controller('v1/messages')
 export class SubmitMessageController {
-  constructor(private readonly submitMessage: SubmitMessageService) {}
+  constructor(
+    private readonly submitMessage: SubmitMessageService,
+    private readonly audit: AuditTrail,
+  ) {}
 
   @Post()
   async submit(
     @Body() body: unknown,
-    @CallerParty() caller: string,
+    @Actor() actor: RequestActor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Receipt> {
-    const { receipt, firstReceipt } = await this.submitMessage.submit(body, caller);
+    const { receipt, firstReceipt } = await this.submitMessage.submit(body, actor.party);
+    // A repeat is logged too: the first answer may have been lost with its entry (503), and the sender sent it again.
+    await this.audit.record(actor, { operation: 'collect', cases: [{ caseId: receipt.caseId, messageIds: [receipt.messageId] }] });
     reply.status(firstReceipt ? 201 : 200);
     return receipt;
   }

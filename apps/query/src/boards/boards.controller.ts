@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { GroupNotFound } from '@cmx/errors';
 import { GroupKind, PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
-import { CallerParty, QueryParameters } from '@cmx/platform';
+import { Actor, AuditTrail, QueryParameters, RequestActor } from '@cmx/platform';
 import { BoardKind, READ_MODEL_DATABASE, SqlDatabase, SqlValue } from '@cmx/read-models';
 import { caseListFilter, encodeCursor } from './board-query';
 import { RenderedBoards } from './rendered-boards';
@@ -18,35 +18,38 @@ export class BoardsController {
     @Inject(READ_MODEL_DATABASE) private readonly db: SqlDatabase,
     @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
     private readonly boards: RenderedBoards,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get('operations/:id')
-  operation(@Param('id') id: string, @CallerParty() party: string, @Res() reply: FastifyReply): Promise<void> {
-    return this.board('operation', id, party, reply);
+  operation(@Param('id') id: string, @Actor() actor: RequestActor, @Res() reply: FastifyReply): Promise<void> {
+    return this.board('operation', id, actor, reply);
   }
 
   @Get('task-forces/:id')
-  taskForce(@Param('id') id: string, @CallerParty() party: string, @Res() reply: FastifyReply): Promise<void> {
-    return this.board('taskForce', id, party, reply);
+  taskForce(@Param('id') id: string, @Actor() actor: RequestActor, @Res() reply: FastifyReply): Promise<void> {
+    return this.board('taskForce', id, actor, reply);
   }
 
   @Get('operations/:id/cases')
-  operationCases(@Param('id') id: string, @Query() query: QueryParameters, @CallerParty() party: string) {
-    return this.cases('operation', id, query, party);
+  operationCases(@Param('id') id: string, @Query() query: QueryParameters, @Actor() actor: RequestActor) {
+    return this.cases('operation', id, query, actor);
   }
 
   @Get('task-forces/:id/cases')
-  taskForceCases(@Param('id') id: string, @Query() query: QueryParameters, @CallerParty() party: string) {
-    return this.cases('taskForce', id, query, party);
+  taskForceCases(@Param('id') id: string, @Query() query: QueryParameters, @Actor() actor: RequestActor) {
+    return this.cases('taskForce', id, query, actor);
   }
 
-  private async board(kind: BoardKind, id: string, party: string, reply: FastifyReply): Promise<void> {
-    const members = this.membersFor(kind, id, party);
-    const body = await this.boards.body({ kind, id, members, reader: party });
-    await reply.type('application/json; charset=utf-8').send(body);
+  private async board(kind: BoardKind, id: string, actor: RequestActor, reply: FastifyReply): Promise<void> {
+    const members = this.membersFor(kind, id, actor.party);
+    const board = await this.boards.board({ kind, id, members, reader: actor.party });
+    await this.audit.record(actor, { operation: 'consult', cases: board.caseIds.map((caseId) => ({ caseId, messageIds: [] })) });
+    await reply.type('application/json; charset=utf-8').send(board.body);
   }
 
-  private async cases(kind: BoardKind, id: string, query: QueryParameters, party: string) {
+  private async cases(kind: BoardKind, id: string, query: QueryParameters, actor: RequestActor) {
+    const { party } = actor;
     const filter = caseListFilter(query);
     this.membersFor(kind, id, party);
     const conditions = ['reader = ?', 'kind = ?', 'group_id = ?'];
@@ -65,6 +68,7 @@ export class BoardsController {
     );
     const cases = rows.slice(0, filter.limit).map((row) => JSON.parse(row.listing) as { caseId: string; lastActivityAt: string });
     const last = cases[cases.length - 1];
+    await this.audit.record(actor, { operation: 'consult', cases: cases.map((listed) => ({ caseId: listed.caseId, messageIds: [] })) });
     return { cases, nextCursor: rows.length > filter.limit ? encodeCursor({ lastActivityAt: last.lastActivityAt, caseId: last.caseId }) : null };
   }
 

@@ -23,8 +23,12 @@ interface RenderedBoard {
   readonly revision: string;
   readonly members: string;
   readonly body: Buffer;
+  /** The cases the board was computed from, in case id order: what a reader of it consulted. */
+  readonly caseIds: readonly string[];
   readonly byteLength: number;
 }
+
+export type BoardAnswer = Pick<RenderedBoard, 'body' | 'caseIds'>;
 
 /** The revision of a board the projector has not written yet. */
 const NO_ROWS = '';
@@ -51,25 +55,30 @@ export class RenderedBoards {
 
   /** The board's JSON. */
   async body(request: BoardRequest): Promise<Buffer> {
+    return (await this.board(request)).body;
+  }
+
+  /** The board's JSON and the cases it was computed from. */
+  async board(request: BoardRequest): Promise<BoardAnswer> {
     const key = `${request.reader}\u0000${request.kind}\u0000${request.id}`;
     const members = request.members.join(',');
     const cached = this.rendered.get(key);
     if (cached && cached.members === members) {
       const totals = await totalsOf(this.db, request);
-      if ((totals?.revision ?? NO_ROWS) === cached.revision) return cached.body;
+      if ((totals?.revision ?? NO_ROWS) === cached.revision) return cached;
     }
     const renderKey = `${key}\u0000${members}`;
     let rendering = this.rendering.get(renderKey);
     if (!rendering) {
       rendering = this.db
         .readSnapshot((reads) => render(reads, request))
-        .then((board) => ({ ...board, members, byteLength: board.body.length }))
+        .then((board) => ({ ...board, members, byteLength: board.body.length + board.caseIds.reduce((bytes, caseId) => bytes + caseId.length + 16, 0) }))
         .finally(() => this.rendering.delete(renderKey));
       this.rendering.set(renderKey, rendering);
     }
     const board = await rendering;
     this.rendered.set(key, board);
-    return board.body;
+    return board;
   }
 }
 
@@ -79,10 +88,10 @@ async function totalsOf(reads: Pick<SqlStatements, 'query'>, { reader, kind, id 
 }
 
 /** The board's totals and its cases' fragments, read in one snapshot so that they agree. */
-async function render(reads: Pick<SqlStatements, 'query'>, request: BoardRequest): Promise<Pick<RenderedBoard, 'revision' | 'body'>> {
+async function render(reads: Pick<SqlStatements, 'query'>, request: BoardRequest): Promise<Pick<RenderedBoard, 'revision' | 'body' | 'caseIds'>> {
   const totals = await totalsOf(reads, request);
-  const rows = await reads.query<{ flagged_documents: string; vessels: string; vehicles: string; locations: string }>(
-    'SELECT flagged_documents, vessels, vehicles, locations FROM board_cases WHERE reader = ? AND kind = ? AND group_id = ? ORDER BY case_id',
+  const rows = await reads.query<{ case_id: string; flagged_documents: string; vessels: string; vehicles: string; locations: string }>(
+    'SELECT case_id, flagged_documents, vessels, vehicles, locations FROM board_cases WHERE reader = ? AND kind = ? AND group_id = ? ORDER BY case_id',
     [request.reader, request.kind, request.id],
   );
   const fragments: BoardListFragments[] = rows.map((row) => ({
@@ -92,5 +101,5 @@ async function render(reads: Pick<SqlStatements, 'query'>, request: BoardRequest
     locations: row.locations,
   }));
   const body = Buffer.from(renderBoard(request, totals ?? EMPTY_BOARD_TOTALS, fragments));
-  return { revision: totals?.revision ?? NO_ROWS, body };
+  return { revision: totals?.revision ?? NO_ROWS, body, caseIds: rows.map((row) => row.case_id) };
 }

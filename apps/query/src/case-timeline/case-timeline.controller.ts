@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { isCaseId } from '@cmx/contracts';
 import { FieldViolation, InvalidQuery } from '@cmx/errors';
-import { CallerParty, QueryParameters, refuseUnknownParameters, wholeNumberParameter } from '@cmx/platform';
+import { Actor, AuditTrail, QueryParameters, refuseUnknownParameters, RequestActor, wholeNumberParameter } from '@cmx/platform';
 import { CaseTimeline, CaseTimelineService, TimelinePage } from './case-timeline.service';
 
 export const MAX_TIMELINE_PAGE = 500;
@@ -9,15 +9,16 @@ const DEFAULT_TIMELINE_PAGE = 100;
 
 @Controller('v1/cases')
 export class CaseTimelineController {
-  constructor(private readonly timelines: CaseTimelineService) {}
+  constructor(
+    private readonly timelines: CaseTimelineService,
+    private readonly audit: AuditTrail,
+  ) {}
 
   @Get(':caseId/timeline')
-  timeline(
-    @Param('caseId') caseId: string,
-    @Query() query: QueryParameters,
-    @CallerParty() party: string,
-  ): Promise<CaseTimeline> {
-    return this.timelines.timeline(caseId, party, timelinePage(caseId, query));
+  async timeline(@Param('caseId') caseId: string, @Query() query: QueryParameters, @Actor() actor: RequestActor): Promise<CaseTimeline> {
+    const timeline = await this.timelines.timeline(caseId, actor.party, timelinePage(caseId, query));
+    await this.audit.record(actor, { operation: 'consult', cases: [{ caseId, messageIds: timeline.entries.map((entry) => entry.messageId) }] });
+    return timeline;
   }
 }
 

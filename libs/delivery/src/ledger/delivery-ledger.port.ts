@@ -1,3 +1,4 @@
+import type { AuditRecord } from '@cmx/audit';
 import type { Delivery, DeliveryPayload } from '../delivery-channel.port';
 
 export const DELIVERY_LEDGER = Symbol('DELIVERY_LEDGER');
@@ -13,6 +14,12 @@ export interface DispatchedBatch {
   readonly deliveredAt: string;
   /** The position of the last event of the batch (delivered or not): where the dispatcher resumes. */
   readonly checkpoint: string;
+  /**
+   * The audit log's `disclose` entries of these deliveries, written in the
+   * same transaction (a ledger opened with the audit log's checkpoint policy);
+   * a ledger opened without it refuses a batch that has any.
+   */
+  readonly disclosures?: readonly AuditRecord[];
 }
 
 /** One delivery as a party reads it from its feed; the cursor is the event's store position. */

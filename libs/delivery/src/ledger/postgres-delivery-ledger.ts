@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { PostgresAuditChain, type CheckpointPolicy } from '@cmx/audit';
 import { UnknownCursor } from '@cmx/errors';
 import { validateSchemaName } from '@cmx/event-store/postgres';
 import {
@@ -36,24 +37,29 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
   private readonly sql: ReturnType<typeof statements>;
   private readonly listeners = new RecordedListeners();
   private closing: Promise<void> | undefined;
+  private readonly audit: PostgresAuditChain | undefined;
 
   private constructor(
     private readonly pool: Pool,
     schema: string,
+    audit: CheckpointPolicy | undefined,
   ) {
     this.sql = statements(`"${schema}"`);
+    this.audit = audit && new PostgresAuditChain(schema, audit);
   }
 
   /**
    * Connects on first use. The tables come from migration 003 (`npm run
-   * migrate`); the event store's open() checks the schema's version.
+   * migrate`); the event store's open() checks the schema's version. With the
+   * audit log's checkpoint policy, each batch's disclosures are appended to
+   * the audit chain (migration 006) in the batch's transaction.
    */
-  static open(connectionString: string, schema: string): PostgresDeliveryLedger {
+  static open(connectionString: string, schema: string, audit?: CheckpointPolicy): PostgresDeliveryLedger {
     validateSchemaName(schema);
     const pool = new Pool({ connectionString, max: 4 });
     // An idle connection that breaks (server restart) is dropped by the pool; without a listener it would crash the process.
     pool.on('error', () => undefined);
-    return new PostgresDeliveryLedger(pool, schema);
+    return new PostgresDeliveryLedger(pool, schema, audit);
   }
 
   async record(batch: DispatchedBatch): Promise<void> {
@@ -69,6 +75,8 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
       if (!payloads.has(row.position)) payloads.set(row.position, JSON.stringify(delivery.payload));
       return row;
     });
+    const disclosures = batch.disclosures ?? [];
+    if (disclosures.length > 0 && !this.audit) throw new Error('this ledger was opened without the audit log: it cannot record disclosures');
     await this.inTransaction(async (client) => {
       for (const chunk of chunks([...payloads])) {
         await client.query(this.sql.insertPayloads, [chunk.map(([cursor]) => cursor), chunk.map(([, payload]) => payload)]);
@@ -83,6 +91,7 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
         ]);
       }
       await client.query(this.sql.saveCheckpoint, [checkpoint]);
+      if (disclosures.length > 0) await this.audit!.appendWithin(client, disclosures, new Date(deliveredAt));
     });
     this.listeners.notify();
   }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { SqliteAuditChain, type AuditRecord, type CheckpointPolicy } from '@cmx/audit';
 import { UnknownCursor } from '@cmx/errors';
 import {
   isCursor,
@@ -62,7 +63,13 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
   private readonly acknowledgeMessageIds;
   private readonly listeners = new RecordedListeners();
 
-  private constructor(private readonly db: Database.Database) {
+  private readonly audit: SqliteAuditChain | undefined;
+
+  private constructor(
+    private readonly db: Database.Database,
+    audit: CheckpointPolicy | undefined,
+  ) {
+    this.audit = audit && new SqliteAuditChain(db, audit);
     db.defaultSafeIntegers(true);
     this.statements = {
       // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: OR IGNORE would also skip, silently, a row that breaks a CHECK.
@@ -97,12 +104,20 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
       ),
     };
     this.recordBatch = db.transaction(
-      (payloads: ReadonlyMap<bigint, string>, deliveries: readonly DeliveryRow[], channel: string, deliveredAt: string, checkpoint: bigint) => {
+      (
+        payloads: ReadonlyMap<bigint, string>,
+        deliveries: readonly DeliveryRow[],
+        channel: string,
+        deliveredAt: string,
+        checkpoint: bigint,
+        disclosures: readonly AuditRecord[],
+      ) => {
         for (const [position, payload] of payloads) this.statements.insertPayload.run(position, payload);
         for (const delivery of deliveries) {
           this.statements.insertDelivery.run(delivery.party, delivery.position, delivery.messageId, channel, deliveredAt);
         }
         this.statements.saveCheckpoint.run(checkpoint, new Date().toISOString());
+        if (disclosures.length > 0) this.audit!.appendWithin(disclosures, new Date(deliveredAt));
       },
     );
     this.acknowledgeThroughCursor = db.transaction((party: string, cursor: bigint, acknowledgedAt: string): number => {
@@ -116,15 +131,20 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
     });
   }
 
-  /** Opens the file, creating its directory and tables if missing. */
-  static open(file: string): SqliteDeliveryLedger {
+  /**
+   * Opens the file, creating its directory and tables if missing. With the
+   * audit log's checkpoint policy, the file holds the audit chain too and
+   * each batch's disclosures are appended in the batch's transaction.
+   */
+  static open(file: string, audit?: CheckpointPolicy): SqliteDeliveryLedger {
     mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file);
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 10000');
       db.exec(SCHEMA);
-      return new SqliteDeliveryLedger(db);
+      return new SqliteDeliveryLedger(db, audit);
     } catch (error) {
       db.close();
       throw error;
@@ -144,7 +164,9 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
       if (!payloads.has(row.position)) payloads.set(row.position, JSON.stringify(delivery.payload));
       return row;
     });
-    this.recordBatch.immediate(payloads, deliveries, batch.channel, deliveredAt, checkpoint);
+    const disclosures = batch.disclosures ?? [];
+    if (disclosures.length > 0 && !this.audit) throw new Error('this ledger was opened without the audit log: it cannot record disclosures');
+    this.recordBatch.immediate(payloads, deliveries, batch.channel, deliveredAt, checkpoint, disclosures);
     this.listeners.notify();
   }
 

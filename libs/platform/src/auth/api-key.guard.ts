@@ -1,16 +1,14 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
 import { InvalidCredentials, MissingCredentials, RateLimited } from '@cmx/errors';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
+import { accountabilityHeaders, AuthenticatedRequest } from '../audit/request-actor';
 import { RateLimiter } from './rate-limiter';
 
 const PUBLIC_ROUTE = 'cmx:public-route';
 
 /** Marks a route that needs no API key (liveness probes). */
 export const PublicRoute = () => SetMetadata(PUBLIC_ROUTE, true);
-
-export type AuthenticatedRequest = FastifyRequest & { party?: string };
 
 /** The party code of the authenticated caller. */
 export const CallerParty = createParamDecorator((_: unknown, context: ExecutionContext): string => {
@@ -33,10 +31,11 @@ export class ApiKeyGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) throw new MissingCredentials();
-    const party = this.directory.authenticate(match[1]);
-    if (party === undefined) throw new InvalidCredentials();
-    if (!this.rateLimiter.take(party, Date.now())) throw new RateLimited(this.rateLimiter.secondsUntilNextToken());
-    request.party = party;
+    const holder = this.directory.identify(match[1]);
+    if (holder === undefined) throw new InvalidCredentials();
+    if (!this.rateLimiter.take(holder.party, Date.now())) throw new RateLimited(this.rateLimiter.secondsUntilNextToken());
+    request.party = holder.party;
+    request.actor = { party: holder.party, keyId: holder.keyId, ...accountabilityHeaders(request.headers), requestId: String(request.id) };
     return true;
   }
 }

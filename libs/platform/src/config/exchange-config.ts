@@ -34,6 +34,22 @@ export interface ExchangeConfig {
   readonly boardCacheMiB: number;
   /** Cases each projection keeps in memory between batches; the least recently touched beyond it are reloaded when needed. */
   readonly projectorCasesInMemory: number;
+  readonly audit: AuditConfig;
+}
+
+export interface AuditConfig {
+  /** AUDIT_LOG=off turns accountability off (benchmarks only): every process then says so at start. */
+  readonly enabled: boolean;
+  /** AUDIT_SIGNING_KEY_FILE; without it only the embedded exchange on SQLite outside production makes one under DATA_DIR. */
+  readonly signingKeyFile: string | undefined;
+  /** AUDIT_TRUSTED_KEYS_FILE: public keys of earlier signing keys, for audit:verify after a rotation. */
+  readonly trustedKeysFile: string | undefined;
+  readonly checkpointEveryEntries: number;
+  readonly checkpointEveryMs: number;
+  /** Entries older than this many days are removed by `npm run audit:prune`. */
+  readonly retentionDays: number;
+  /** NODE_ENV=production: no signing key is ever made on the fly. */
+  readonly production: boolean;
 }
 
 /** config/demo-parties.json of this repository, found upwards from here so that it works from the sources and from dist/. */
@@ -68,6 +84,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
     membershipRefreshMs: integerSetting(env, 'MEMBERSHIP_REFRESH_MS', 1_000, 50, 60_000),
     boardCacheMiB: integerSetting(env, 'BOARD_CACHE_MIB', 256, 0, 65_536),
     projectorCasesInMemory: integerSetting(env, 'PROJECTOR_CASES_IN_MEMORY', 5_000, 1, 100_000_000),
+    audit: {
+      enabled: choiceSetting(env, 'AUDIT_LOG', ['on', 'off'] as const, 'on') === 'on',
+      signingKeyFile: env.AUDIT_SIGNING_KEY_FILE?.trim() ? resolve(env.AUDIT_SIGNING_KEY_FILE.trim()) : undefined,
+      trustedKeysFile: env.AUDIT_TRUSTED_KEYS_FILE?.trim() ? resolve(env.AUDIT_TRUSTED_KEYS_FILE.trim()) : undefined,
+      checkpointEveryEntries: integerSetting(env, 'AUDIT_CHECKPOINT_ENTRIES', 1_000, 1, 10_000_000),
+      checkpointEveryMs: integerSetting(env, 'AUDIT_CHECKPOINT_SECONDS', 60, 1, 86_400) * 1_000,
+      retentionDays: integerSetting(env, 'AUDIT_RETENTION_DAYS', 1_095, 1, 36_500),
+      production: env.NODE_ENV?.trim() === 'production',
+    },
   };
 }
 

@@ -1,8 +1,11 @@
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { DynamicModule, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MAX_MESSAGE_BYTES } from '@cmx/contracts';
 import { InvalidJson } from '@cmx/errors';
+import { clientRequestId } from '../audit/request-actor';
 
 /**
  * A Nest application on Fastify with the exchange's body limit and JSON parser:
@@ -13,12 +16,20 @@ export async function createHttpApp(
   rootModule: Type<unknown> | DynamicModule,
   logger: LogLevel[] | false = ['error', 'warn', 'log'],
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_MESSAGE_BYTES, logger: false, return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_MESSAGE_BYTES,
+    logger: false,
+    return503OnClosing: true,
+    genReqId: (request: IncomingMessage) => clientRequestId(request.headers['x-request-id']) ?? randomUUID(),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,
     logger,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_MESSAGE_BYTES }, (_request, body, done) => {
     try {

@@ -1,0 +1,177 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { chainWrite, type LastCheckpoint } from '../audit-chain';
+import { caseKey, EMPTY_CHAIN, parseStoredEntry, partyKey, type AuditEntry, type AuditRecord, type ChainHead, type StoredAuditEntry } from '../audit-entry';
+import { pageLimit, sequenceNumber } from '../audit-arguments';
+import type { AuditLog, AuditQuery, CheckpointPolicy } from '../audit-log.port';
+import type { AuditCheckpoint } from '../audit-signing';
+
+const AUDIT_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS audit_entries (
+    seq       INTEGER PRIMARY KEY,
+    operation TEXT    NOT NULL,
+    entry     TEXT    NOT NULL,
+    hash      TEXT    NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS audit_index (
+    key TEXT    NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (key, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS audit_checkpoints (
+    seq       INTEGER PRIMARY KEY,
+    head_hash TEXT    NOT NULL,
+    at        TEXT    NOT NULL,
+    key_id    TEXT    NOT NULL,
+    signature TEXT    NOT NULL
+  );
+`;
+
+interface CheckpointRow {
+  readonly seq: number;
+  readonly head_hash: string;
+  readonly at: string;
+  readonly key_id: string;
+  readonly signature: string;
+}
+
+/**
+ * The chain's tables on a connection that another adapter may own too: the
+ * SQLite delivery ledger writes a batch's disclosures with its own
+ * transaction. Call the *Within methods inside a write transaction.
+ */
+export class SqliteAuditChain {
+  private readonly statements;
+
+  constructor(
+    db: Database.Database,
+    private readonly policy: CheckpointPolicy,
+  ) {
+    db.exec(AUDIT_SCHEMA);
+    // Sequence numbers as plain numbers, whatever the connection's default (the delivery ledger's reads BigInt).
+    const prepare = (sql: string) => db.prepare(sql).safeIntegers(false);
+    this.statements = {
+      head: prepare('SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1'),
+      lastCheckpoint: prepare('SELECT seq, at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1'),
+      insertEntry: prepare('INSERT INTO audit_entries (seq, operation, entry, hash) VALUES (?, ?, ?, ?)'),
+      insertIndex: prepare('INSERT INTO audit_index (key, seq) VALUES (?, ?)'),
+      insertCheckpoint: prepare('INSERT INTO audit_checkpoints (seq, head_hash, at, key_id, signature) VALUES (?, ?, ?, ?, ?)'),
+    };
+  }
+
+  appendWithin(records: readonly AuditRecord[], at: Date): StoredAuditEntry[] {
+    const write = chainWrite(this.headWithin(), this.lastCheckpointWithin(), records, at, this.policy);
+    write.entries.forEach((entry, i) => this.statements.insertEntry.run(entry.seq, records[i].operation, entry.text, entry.hash));
+    for (const row of write.index) this.statements.insertIndex.run(row.key, row.seq);
+    if (write.checkpoint) this.insertCheckpoint(write.checkpoint);
+    return [...write.entries];
+  }
+
+  checkpointWithin(at: Date): AuditCheckpoint | undefined {
+    const write = chainWrite(this.headWithin(), this.lastCheckpointWithin(), [], at, this.policy);
+    if (write.checkpoint) this.insertCheckpoint(write.checkpoint);
+    return write.checkpoint;
+  }
+
+  headWithin(): ChainHead {
+    return (this.statements.head.get() as ChainHead | undefined) ?? EMPTY_CHAIN;
+  }
+
+  private lastCheckpointWithin(): LastCheckpoint | undefined {
+    return this.statements.lastCheckpoint.get() as LastCheckpoint | undefined;
+  }
+
+  private insertCheckpoint(checkpoint: AuditCheckpoint): void {
+    this.statements.insertCheckpoint.run(checkpoint.seq, checkpoint.headHash, checkpoint.at, checkpoint.keyId, checkpoint.signature);
+  }
+}
+
+/** The audit log in a SQLite file (WAL, fsynced on every commit); the embedded exchange keeps it in the delivery ledger's file. */
+export class SqliteAuditLog implements AuditLog {
+  private readonly chain: SqliteAuditChain;
+  private readonly appendInTransaction;
+  private readonly checkpointInTransaction;
+
+  private constructor(
+    private readonly db: Database.Database,
+    policy: CheckpointPolicy,
+  ) {
+    this.chain = new SqliteAuditChain(db, policy);
+    this.appendInTransaction = db.transaction((records: readonly AuditRecord[], at: Date) => this.chain.appendWithin(records, at));
+    this.checkpointInTransaction = db.transaction((at: Date) => this.chain.checkpointWithin(at));
+  }
+
+  static open(file: string, policy: CheckpointPolicy): SqliteAuditLog {
+    mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 10000');
+      return new SqliteAuditLog(db, policy);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  async append(records: readonly AuditRecord[], at: Date): Promise<readonly AuditEntry[]> {
+    if (records.length === 0) return [];
+    return this.appendInTransaction.immediate(records, at).map(parseStoredEntry);
+  }
+
+  async checkpointIfDue(at: Date): Promise<AuditCheckpoint | undefined> {
+    return this.checkpointInTransaction.immediate(at);
+  }
+
+  async query(query: AuditQuery): Promise<AuditEntry[]> {
+    const keys = [query.caseId && caseKey(query.caseId), query.party && partyKey(query.party)].filter((key): key is string => !!key);
+    const after = query.afterSeq === undefined ? 0 : sequenceNumber(query.afterSeq, 'afterSeq');
+    const conditions: string[] = ['e.seq > ?'];
+    const params: (string | number)[] = [after];
+    const [driving, ...others] = keys;
+    for (const key of others) {
+      conditions.push('EXISTS (SELECT 1 FROM audit_index o WHERE o.key = ? AND o.seq = e.seq)');
+      params.push(key);
+    }
+    if (query.operation) {
+      conditions.push('e.operation = ?');
+      params.push(query.operation);
+    }
+    const from = driving ? 'audit_index d JOIN audit_entries e ON e.seq = d.seq' : 'audit_entries e';
+    if (driving) {
+      conditions.unshift('d.key = ?');
+      params.unshift(driving);
+    }
+    const rows = this.db
+      .prepare(`SELECT e.seq, e.entry AS text, e.hash FROM ${from} WHERE ${conditions.join(' AND ')} ORDER BY e.seq LIMIT ?`)
+      .all(...params, pageLimit(query.limit)) as StoredAuditEntry[];
+    return rows.map(parseStoredEntry);
+  }
+
+  async readChain(afterSeq: number, limit: number): Promise<StoredAuditEntry[]> {
+    return this.db
+      .prepare('SELECT seq, entry AS text, hash FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(sequenceNumber(afterSeq, 'afterSeq'), limit) as StoredAuditEntry[];
+  }
+
+  async readCheckpoints(afterSeq: number, limit: number): Promise<AuditCheckpoint[]> {
+    const rows = this.db
+      .prepare('SELECT seq, head_hash, at, key_id, signature FROM audit_checkpoints WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(sequenceNumber(afterSeq, 'afterSeq'), limit) as CheckpointRow[];
+    return rows.map((row) => ({ seq: row.seq, headHash: row.head_hash, at: row.at, keyId: row.key_id, signature: row.signature }));
+  }
+
+  async head(): Promise<ChainHead> {
+    return this.chain.headWithin();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
