@@ -9,6 +9,7 @@ const file = {
   operations: [{ id: 'OP-HYDRA-2026', members: ['NCB-IT', 'EUROPOL'] }],
   taskForces: [{ id: 'OTF-CENTRAL-MED', members: ['FRONTEX', 'NCB-IT'] }],
   admins: ['EUROPOL'],
+  auditors: ['FRONTEX'],
 };
 
 describe('PartyDirectory', () => {
@@ -21,6 +22,17 @@ describe('PartyDirectory', () => {
     expect(directory.authenticate('key-it-3')).toBeUndefined();
     expect(directory.authenticate('')).toBeUndefined();
     expect(directory.authenticate(hashApiKey('key-it-1'))).toBeUndefined();
+  });
+
+  it('names the key that authenticated by the first 16 hex digits of its stored hash, never by the key', () => {
+    expect(directory.identify('key-it-2')).toEqual({ party: 'NCB-IT', keyId: hashApiKey('key-it-2').slice(7, 23) });
+    expect(directory.identify('key-it-1')?.keyId).not.toBe(directory.identify('key-it-2')?.keyId);
+    expect(directory.identify('key-it-3')).toBeUndefined();
+  });
+
+  it('knows the auditors, who must be listed parties', () => {
+    expect([...directory.auditors]).toEqual(['FRONTEX']);
+    expect(() => PartyDirectory.fromJson({ ...file, auditors: ['NCB-GR'] })).toThrow(/auditors\[0\] is not a listed party/);
   });
 
   it('knows parties, operations and task forces with sorted members', () => {

@@ -76,7 +76,10 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     probes.register({ role: 'auditLog', engine: tables, ping: () => auditLog.ping() });
   }
 
+  /** Throws ConfigError (before any engine is opened) when the audit signing key is missing or unreadable. */
   static forRoot(config: ExchangeConfig, options: PlatformOptions = {}): DynamicModule {
+    const signingKey = openSigningKey(config, options.embedded ?? false);
+    if (signingKey.createdAt) new Logger('Audit').warn(`made a new audit signing key at ${signingKey.createdAt}: keep it, and back it up apart from the data`);
     return {
       module: PlatformModule,
       controllers: [HealthController],
@@ -84,14 +87,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: EXCHANGE_CONFIG, useValue: config },
         { provide: PARTY_DIRECTORY, useValue: PartyDirectory.fromFile(config.partiesFile) },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
-        {
-          provide: AUDIT_CHECKPOINT_POLICY,
-          useFactory: () => {
-            const key = openSigningKey(config, options.embedded ?? false);
-            if (key.createdAt) new Logger('Audit').warn(`made a new audit signing key at ${key.createdAt}: keep it, and back it up apart from the data`);
-            return checkpointPolicy(config, key.signer);
-          },
-        },
+        { provide: AUDIT_CHECKPOINT_POLICY, useValue: checkpointPolicy(config, signingKey.signer) },
         {
           provide: AUDIT_LOG,
           inject: [AUDIT_CHECKPOINT_POLICY],
@@ -139,7 +135,8 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
       this.logger.warn('AUDIT_LOG=off: nothing this process serves or receives is logged. For benchmarks only, never with real data.');
       return;
     }
-    this.recorder.startCheckpointTimer(this.config.audit.checkpointEveryMs, (error) =>
+    // A quarter of the period, so that a checkpoint comes due at most a quarter late.
+    this.recorder.startCheckpointTimer(Math.max(250, Math.floor(this.config.audit.checkpointEveryMs / 4)), (error) =>
       this.logger.error(`audit checkpoint not signed: ${(error as Error)?.message ?? String(error)}`),
     );
   }

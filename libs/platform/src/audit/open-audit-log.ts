@@ -32,7 +32,7 @@ export function openSigningKey(config: ExchangeConfig, embedded: boolean): Audit
   }
   if (!embedded || config.eventStore !== 'sqlite' || production) {
     throw new ConfigError(
-      'AUDIT_SIGNING_KEY_FILE is missing: outside the embedded default every exchange process signs the audit log with a key you provide (docs/data-protection.md)',
+      'AUDIT_SIGNING_KEY_FILE is missing: only the embedded exchange on SQLite outside production makes its own audit signing key; make one with npm run audit:new-key (docs/data-protection.md)',
     );
   }
   const file = embeddedSigningKeyFile(config);
