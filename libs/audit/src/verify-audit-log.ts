@@ -40,6 +40,7 @@ export async function verifyAuditLog(log: ChainSource, trusted: TrustedKeys, opt
   const from = options.from ?? 1;
   const pageSize = options.pageSize ?? 10_000;
   if (!Number.isSafeInteger(from) || from < 1) throw new RangeError('from must be a whole number ≥ 1');
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a whole number ≥ 1');
 
   let previousHash = GENESIS_HASH;
   if (from > 1) {

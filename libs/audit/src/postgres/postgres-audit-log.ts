@@ -40,8 +40,9 @@ export class PostgresAuditChain {
     const s = `"${schema}"`;
     this.sql = {
       lock: `SELECT pg_advisory_xact_lock(hashtextextended('cmx-audit-chain:${schema}', 0))`,
-      head: `SELECT seq::text AS seq, hash FROM ${s}.audit_entries ORDER BY seq DESC LIMIT 1`,
-      lastCheckpoint: `SELECT seq::text AS seq, at FROM ${s}.audit_checkpoints ORDER BY seq DESC LIMIT 1`,
+      // ORDER BY the column (e.seq), not the seq::text output column the bare name would sort by ('9' after '10').
+      head: `SELECT e.seq::text AS seq, e.hash FROM ${s}.audit_entries e ORDER BY e.seq DESC LIMIT 1`,
+      lastCheckpoint: `SELECT c.seq::text AS seq, c.at FROM ${s}.audit_checkpoints c ORDER BY c.seq DESC LIMIT 1`,
       insertEntries: `INSERT INTO ${s}.audit_entries (seq, operation, entry, hash) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])`,
       insertIndex: `INSERT INTO ${s}.audit_index (key, seq) SELECT * FROM unnest($1::text[], $2::bigint[])`,
       insertCheckpoint: `INSERT INTO ${s}.audit_checkpoints (seq, head_hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)`,
@@ -137,16 +138,16 @@ export class PostgresAuditLog implements AuditLog {
 
   async readChain(afterSeq: number, limit: number): Promise<StoredAuditEntry[]> {
     const { rows } = await this.pool.query<EntryRow>(
-      `SELECT seq::text AS seq, entry AS text, hash FROM "${this.schema}".audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [sequenceNumber(afterSeq, 'afterSeq'), limit],
+      `SELECT e.seq::text AS seq, e.entry AS text, e.hash FROM "${this.schema}".audit_entries e WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`,
+      [sequenceNumber(afterSeq, 'afterSeq'), sequenceNumber(limit, 'limit')],
     );
     return rows.map(storedEntry);
   }
 
   async readCheckpoints(afterSeq: number, limit: number): Promise<AuditCheckpoint[]> {
     const { rows } = await this.pool.query<CheckpointRow>(
-      `SELECT seq::text AS seq, head_hash, at, key_id, signature FROM "${this.schema}".audit_checkpoints WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [sequenceNumber(afterSeq, 'afterSeq'), limit],
+      `SELECT c.seq::text AS seq, c.head_hash, c.at, c.key_id, c.signature FROM "${this.schema}".audit_checkpoints c WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
+      [sequenceNumber(afterSeq, 'afterSeq'), sequenceNumber(limit, 'limit')],
     );
     return rows.map((row) => ({ seq: Number(row.seq), headHash: row.head_hash, at: row.at, keyId: row.key_id, signature: row.signature }));
   }

@@ -153,13 +153,13 @@ export class SqliteAuditLog implements AuditLog {
   async readChain(afterSeq: number, limit: number): Promise<StoredAuditEntry[]> {
     return this.db
       .prepare('SELECT seq, entry AS text, hash FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(sequenceNumber(afterSeq, 'afterSeq'), limit) as StoredAuditEntry[];
+      .all(sequenceNumber(afterSeq, 'afterSeq'), sequenceNumber(limit, 'limit')) as StoredAuditEntry[];
   }
 
   async readCheckpoints(afterSeq: number, limit: number): Promise<AuditCheckpoint[]> {
     const rows = this.db
       .prepare('SELECT seq, head_hash, at, key_id, signature FROM audit_checkpoints WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(sequenceNumber(afterSeq, 'afterSeq'), limit) as CheckpointRow[];
+      .all(sequenceNumber(afterSeq, 'afterSeq'), sequenceNumber(limit, 'limit')) as CheckpointRow[];
     return rows.map((row) => ({ seq: row.seq, headHash: row.head_hash, at: row.at, keyId: row.key_id, signature: row.signature }));
   }
 
