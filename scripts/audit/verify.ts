@@ -17,6 +17,7 @@ import { checkpointPolicy, ConfigError, embeddedLedgerFile, embeddedSigningKeyFi
 async function main(args: readonly string[]): Promise<number> {
   const fromAt = args.indexOf('--from');
   const from = fromAt < 0 ? 1 : Number(args[fromAt + 1]);
+  // Without --from, verification starts at the first stored entry (after a prune, the one its checkpoint anchors).
   const unknown = args.filter((arg, index) => index !== fromAt && index !== fromAt + 1);
   if (unknown.length > 0 || !Number.isSafeInteger(from) || from < 1) {
     console.error('audit:verify: usage: npm run audit:verify [-- --from SEQ] (SEQ a whole number ≥ 1)');
@@ -34,7 +35,7 @@ async function main(args: readonly string[]): Promise<number> {
     const started = performance.now();
     let lastDrawn = started;
     const result = await verifyAuditLog(log, trusted, {
-      from,
+      from: fromAt < 0 ? undefined : from,
       onProgress: (verified) => {
         if (performance.now() - lastDrawn < 1_000) return;
         lastDrawn = performance.now();
@@ -46,7 +47,10 @@ async function main(args: readonly string[]): Promise<number> {
       console.log(`audit log does not verify: ${result.what} ${result.seq} ${result.reason} (${result.entries} entries verified before it, ${seconds} s)`);
       return 1;
     }
-    const range = from > 1 ? ` from ${from}` : '';
+    const range = result.from > 1 ? ` from ${result.from}` : '';
+    if (result.from > 1 && from === 1 && fromAt < 0) {
+      console.log(`entries 1 to ${result.from - 1} are not in the log (removed by audit:prune, or otherwise); what follows is anchored by the signed checkpoint at ${result.from - 1}`);
+    }
     const tail = result.unsignedTail > 0 ? `; the last ${result.unsignedTail} not yet under a signed checkpoint` : '';
     console.log(`verified ${result.entries} entries${range} up to ${result.head.hash} (${result.checkpoints} signed checkpoints${tail}; ${seconds} s)`);
     return 0;

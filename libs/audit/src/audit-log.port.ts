@@ -39,9 +39,23 @@ export interface AuditLog {
   readChain(afterSeq: number, limit: number): Promise<StoredAuditEntry[]>;
   /** The checkpoints after `afterSeq` in sequence order, at most `limit`. */
   readCheckpoints(afterSeq: number, limit: number): Promise<AuditCheckpoint[]>;
+  /** The last entry, or after a prune that removed every entry the checkpoint that anchors the next one. */
   head(): Promise<ChainHead>;
+  /**
+   * Removes the entries up to the newest checkpoint signed before `before`,
+   * with their index rows and the checkpoints below it; that checkpoint stays
+   * and anchors the entries after it. With dryRun, counts only.
+   */
+  prune(before: Date, options?: { readonly dryRun?: boolean }): Promise<PruneResult>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface PruneResult {
+  /** Entries removed (or, with dryRun, that would be). */
+  readonly entries: number;
+  /** The checkpoint they were removed through; 0 when no checkpoint is old enough. */
+  readonly throughSeq: number;
 }
 
 export const MAX_AUDIT_PAGE = 1_000;

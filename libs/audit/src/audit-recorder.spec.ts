@@ -32,6 +32,7 @@ class HeldAuditLog implements AuditLog {
   readChain = unused;
   readCheckpoints = unused;
   head = unused;
+  prune = unused;
   ping = unused;
   close = unused;
 }

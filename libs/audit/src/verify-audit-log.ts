@@ -23,7 +23,10 @@ export type AuditVerification =
     };
 
 export interface VerifyOptions {
-  /** The first entry to verify; its predecessor's stored hash is taken as given. Default 1. */
+  /**
+   * The first entry to verify: its predecessor's signed checkpoint, or else its stored hash, is taken as
+   * given. Default: the first stored entry (1, or after a prune the one after the checkpoint that anchors it).
+   */
   readonly from?: number;
   readonly pageSize?: number;
   readonly onProgress?: (verified: number) => void;
@@ -37,22 +40,38 @@ type ChainSource = Pick<AuditLog, 'readChain' | 'readCheckpoints'>;
  * the trusted keys. Stops at the first entry or checkpoint that does not hold.
  */
 export async function verifyAuditLog(log: ChainSource, trusted: TrustedKeys, options: VerifyOptions = {}): Promise<AuditVerification> {
-  const from = options.from ?? 1;
   const pageSize = options.pageSize ?? 10_000;
-  if (!Number.isSafeInteger(from) || from < 1) throw new RangeError('from must be a whole number ≥ 1');
+  if (options.from !== undefined && (!Number.isSafeInteger(options.from) || options.from < 1)) throw new RangeError('from must be a whole number ≥ 1');
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a whole number ≥ 1');
+  const from = options.from ?? (await firstStoredSeq(log));
 
   let previousHash = GENESIS_HASH;
+  let anchored = 0;
   if (from > 1) {
+    // A pruned log starts after a signed checkpoint, whose head hash anchors it; with --from, the stored hash may stand in.
+    const [anchor] = await log.readCheckpoints(from - 2, 1);
     const [previous] = await log.readChain(from - 2, 1);
-    if (previous?.seq !== from - 1) return { ok: false, what: 'entry', seq: from - 1, reason: 'is missing', entries: 0 };
-    previousHash = previous.hash;
+    if (anchor?.seq === from - 1) {
+      if (!checkpointSignatureHolds(anchor, trusted)) {
+        return { ok: false, what: 'checkpoint', seq: anchor.seq, reason: `is not signed by a trusted key (key id ${anchor.keyId})`, entries: 0 };
+      }
+      if (previous?.seq === from - 1 && previous.hash !== anchor.headHash) {
+        return { ok: false, what: 'checkpoint', seq: anchor.seq, reason: 'names another head hash than the chain has', entries: 0 };
+      }
+      previousHash = anchor.headHash;
+      anchored = 1;
+    } else if (options.from !== undefined && previous?.seq === from - 1) {
+      previousHash = previous.hash;
+    } else {
+      const reason = options.from === undefined ? 'is missing, and no signed checkpoint anchors the entries after it' : 'is missing';
+      return { ok: false, what: 'entry', seq: from - 1, reason, entries: 0 };
+    }
   }
 
   const checkpoints = new CheckpointCursor(log, from - 1);
   let expected = from;
   let verified = 0;
-  let checkpointsVerified = 0;
+  let checkpointsVerified = anchored;
   let lastSigned = from - 1;
   const broken = (what: 'entry' | 'checkpoint', seq: number, reason: string): AuditVerification => ({ ok: false, what, seq, reason, entries: verified });
 
@@ -80,6 +99,14 @@ export async function verifyAuditLog(log: ChainSource, trusted: TrustedKeys, opt
   const beyond = await checkpoints.next();
   if (beyond) return broken('checkpoint', beyond.seq, `names entry ${beyond.seq}, which is not in the log (entries were removed from its end)`);
   return { ok: true, entries: verified, from, head: { seq: expected - 1, hash: previousHash }, checkpoints: checkpointsVerified, unsignedTail: expected - 1 - lastSigned };
+}
+
+/** The first stored entry; when a prune removed every entry, the one after the checkpoint that anchors the next. */
+async function firstStoredSeq(log: ChainSource): Promise<number> {
+  const [first] = await log.readChain(0, 1);
+  if (first) return first.seq;
+  const [anchor] = await log.readCheckpoints(0, 1);
+  return anchor ? anchor.seq + 1 : 1;
 }
 
 /** The checkpoints in sequence order, read a page at a time. */

@@ -34,7 +34,7 @@ export function describeAuditLogTampering(name: string, openLog: (policy: Checkp
     let log: AuditLog;
     let raw: RawAuditTables;
 
-    const verify = (): Promise<AuditVerification> => verifyAuditLog(log, trusted);
+    const verify = (options: { from?: number } = {}): Promise<AuditVerification> => verifyAuditLog(log, trusted, options);
 
     /** Seven entries appended one by one, one party each; checkpoints at 1 (the first append), 4 and 7. */
     beforeEach(async () => {
@@ -95,10 +95,23 @@ export function describeAuditLogTampering(name: string, openLog: (policy: Checkp
     });
 
     describe('an entry deleted', () => {
-      it.each([1, 3, 6])('names entry %i as missing', async (seq) => {
+      it.each([3, 6])('names entry %i as missing', async (seq) => {
         await raw.deleteEntries([seq]);
 
         expect(await verify()).toEqual({ ok: false, what: 'entry', seq, reason: expect.stringMatching(/missing/), entries: seq - 1 });
+      });
+
+      it('names entry 1 as missing when asked to verify from 1; without `from`, says the log starts after the checkpoint at 1, as after a prune', async () => {
+        await raw.deleteEntries([1]);
+
+        expect(await verify({ from: 1 })).toEqual({ ok: false, what: 'entry', seq: 1, reason: expect.stringMatching(/missing/), entries: 0 });
+        expect(await verify()).toMatchObject({ ok: true, from: 2 });
+      });
+
+      it('names the first missing entry when no signed checkpoint anchors what is left', async () => {
+        await raw.deleteEntries([1, 2]);
+
+        expect(await verify()).toEqual({ ok: false, what: 'entry', seq: 2, reason: expect.stringMatching(/no signed checkpoint anchors/), entries: 0 });
       });
     });
 

@@ -551,12 +551,13 @@ export function describeAuditLogConformance(name: string, openLog: (policy: Chec
         expect(await verifyAuditLog(log, trusted, { pageSize: 1 })).toEqual(verification);
       });
 
-      it('verifies from `from` on, taking the previous entry’s stored hash as given', async () => {
+      it('verifies from `from` on, anchored by the checkpoint of the entry before it, else taking that entry’s stored hash as given', async () => {
         const head = await log.head();
 
-        expect(await verifyAuditLog(log, trusted, { from: 5 })).toEqual({ ok: true, entries: 4, from: 5, head, checkpoints: 1, unsignedTail: 1 });
-        expect(await verifyAuditLog(log, trusted, { from: 2 })).toEqual({ ok: true, entries: 7, from: 2, head, checkpoints: 2, unsignedTail: 1 });
-        expect(await verifyAuditLog(log, trusted, { from: 8 })).toEqual({ ok: true, entries: 1, from: 8, head, checkpoints: 0, unsignedTail: 1 });
+        expect(await verifyAuditLog(log, trusted, { from: 5 })).toEqual({ ok: true, entries: 4, from: 5, head, checkpoints: 2, unsignedTail: 1 });
+        expect(await verifyAuditLog(log, trusted, { from: 2 })).toEqual({ ok: true, entries: 7, from: 2, head, checkpoints: 3, unsignedTail: 1 });
+        expect(await verifyAuditLog(log, trusted, { from: 8 })).toEqual({ ok: true, entries: 1, from: 8, head, checkpoints: 1, unsignedTail: 1 });
+        expect(await verifyAuditLog(log, trusted, { from: 6 })).toEqual({ ok: true, entries: 3, from: 6, head, checkpoints: 1, unsignedTail: 1 });
         expect(await verifyAuditLog(log, trusted, { from: 9 })).toEqual({ ok: true, entries: 0, from: 9, head, checkpoints: 0, unsignedTail: 0 });
         expect(await verifyAuditLog(log, trusted, { from: 10 })).toMatchObject({ ok: false, what: 'entry', seq: 9, entries: 0 });
         for (const from of [0, -1, 1.5]) await expect(verifyAuditLog(log, trusted, { from })).rejects.toBeInstanceOf(RangeError);
@@ -564,6 +565,57 @@ export function describeAuditLogConformance(name: string, openLog: (policy: Chec
 
       it('fails at the first checkpoint when the key that signed it is not trusted', async () => {
         expect(await verifyAuditLog(log, trustedSigners(newAuditSigner()))).toMatchObject({ ok: false, what: 'checkpoint', seq: 1, entries: 1 });
+      });
+    });
+
+    describe('prune', () => {
+      const seqsIn = async (target: AuditLog) => ({
+        entries: seqsOf(await target.readChain(0, 100)),
+        checkpoints: seqsOf(await target.readCheckpoints(0, 100)),
+      });
+
+      beforeEach(async () => {
+        ({ log } = await open({ everyEntries: 3 }));
+        await appendOneByOne(
+          log,
+          range(1, 8).map((n) => auditRecord({ requestId: `req-${n}`, party: n % 2 === 0 ? NL : BE })),
+        ); // checkpoints at 1 (T0), 4 (T0 + 3 s), 7 (T0 + 6 s)
+      });
+
+      it('removes the entries through the newest checkpoint signed before the time, which stays and anchors the rest', async () => {
+        const head = await log.head();
+
+        expect(await log.prune(auditTime(5_000), { dryRun: true })).toEqual({ entries: 4, throughSeq: 4 });
+        expect(await seqsIn(log)).toEqual({ entries: range(1, 8), checkpoints: [1, 4, 7] });
+
+        expect(await log.prune(auditTime(5_000))).toEqual({ entries: 4, throughSeq: 4 });
+
+        expect(await seqsIn(log)).toEqual({ entries: [5, 6, 7, 8], checkpoints: [4, 7] });
+        expect(seqsOf(await log.query({ party: NL, limit: 10 }))).toEqual([6, 8]);
+        expect(await log.head()).toEqual(head);
+        expect(await verifyAuditLog(log, trusted)).toEqual({ ok: true, entries: 4, from: 5, head, checkpoints: 2, unsignedTail: 1 });
+        expect(await verifyAuditLog(log, trustedSigners(newAuditSigner()))).toMatchObject({ ok: false, what: 'checkpoint', seq: 4, entries: 0 });
+        expect(await log.prune(auditTime(5_000))).toEqual({ entries: 0, throughSeq: 4 });
+      });
+
+      it('removes nothing when no checkpoint is older than the time', async () => {
+        expect(await log.prune(auditTime(-1_000))).toEqual({ entries: 0, throughSeq: 0 });
+        expect(await log.prune(AUDIT_T0)).toEqual({ entries: 0, throughSeq: 0 });
+        expect(await seqsIn(log)).toEqual({ entries: range(1, 8), checkpoints: [1, 4, 7] });
+      });
+
+      it('goes on chaining after a prune, also one that removed every entry: the anchoring checkpoint is the head', async () => {
+        const { log: everyEntry } = await open({ everyEntries: 1 });
+        const [, , third] = await appendOneByOne(everyEntry, range(1, 3).map(() => auditRecord()));
+
+        expect(await everyEntry.prune(auditTime(60_000))).toEqual({ entries: 3, throughSeq: 3 });
+        expect(await everyEntry.head()).toEqual({ seq: 3, hash: third.hash });
+        expect(await verifyAuditLog(everyEntry, trusted)).toMatchObject({ ok: true, entries: 0, from: 4, checkpoints: 1 });
+
+        const [fourth] = await everyEntry.append([auditRecord()], auditTime(61_000));
+        expect(fourth.seq).toBe(4);
+        expect(fourth.hash).toBe(entryHash(third.hash, (await everyEntry.readChain(3, 1))[0].text));
+        expect(await verifyAuditLog(everyEntry, trusted)).toMatchObject({ ok: true, entries: 1, from: 4, head: { seq: 4, hash: fourth.hash } });
       });
     });
 

@@ -2,7 +2,7 @@ import { Pool, type PoolClient } from 'pg';
 import { chainWrite, type LastCheckpoint } from '../audit-chain';
 import { caseKey, EMPTY_CHAIN, parseStoredEntry, partyKey, type AuditEntry, type AuditRecord, type ChainHead, type StoredAuditEntry } from '../audit-entry';
 import { pageLimit, sequenceNumber } from '../audit-arguments';
-import type { AuditLog, AuditQuery, CheckpointPolicy } from '../audit-log.port';
+import type { AuditLog, AuditQuery, CheckpointPolicy, PruneResult } from '../audit-log.port';
 import type { AuditCheckpoint } from '../audit-signing';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -41,7 +41,12 @@ export class PostgresAuditChain {
     this.sql = {
       lock: `SELECT pg_advisory_xact_lock(hashtextextended('cmx-audit-chain:${schema}', 0))`,
       // ORDER BY the column (e.seq), not the seq::text output column the bare name would sort by ('9' after '10').
-      head: `SELECT e.seq::text AS seq, e.hash FROM ${s}.audit_entries e ORDER BY e.seq DESC LIMIT 1`,
+      // The last entry, or the checkpoint that anchors the next entry when a prune removed them all.
+      head: `SELECT h.seq::text AS seq, h.hash FROM (
+          (SELECT e.seq, e.hash FROM ${s}.audit_entries e ORDER BY e.seq DESC LIMIT 1)
+          UNION ALL
+          (SELECT c.seq, c.head_hash AS hash FROM ${s}.audit_checkpoints c ORDER BY c.seq DESC LIMIT 1)
+        ) h ORDER BY h.seq DESC LIMIT 1`,
       lastCheckpoint: `SELECT c.seq::text AS seq, c.at FROM ${s}.audit_checkpoints c ORDER BY c.seq DESC LIMIT 1`,
       insertEntries: `INSERT INTO ${s}.audit_entries (seq, operation, entry, hash) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])`,
       insertIndex: `INSERT INTO ${s}.audit_index (key, seq) SELECT * FROM unnest($1::text[], $2::bigint[])`,
@@ -50,7 +55,7 @@ export class PostgresAuditChain {
   }
 
   async appendWithin(client: Queryable, records: readonly AuditRecord[], at: Date): Promise<StoredAuditEntry[]> {
-    await client.query(this.sql.lock);
+    await this.lockOn(client);
     const write = chainWrite(await this.headOn(client), await this.lastCheckpointOn(client), records, at, this.policy);
     if (write.entries.length > 0) {
       await client.query(this.sql.insertEntries, [
@@ -66,10 +71,15 @@ export class PostgresAuditChain {
   }
 
   async checkpointWithin(client: Queryable, at: Date): Promise<AuditCheckpoint | undefined> {
-    await client.query(this.sql.lock);
+    await this.lockOn(client);
     const write = chainWrite(await this.headOn(client), await this.lastCheckpointOn(client), [], at, this.policy);
     if (write.checkpoint) await this.insertCheckpoint(client, write.checkpoint);
     return write.checkpoint;
+  }
+
+  /** Holds the chain until the transaction ends: appends of every process take their turn. */
+  async lockOn(client: Queryable): Promise<void> {
+    await client.query(this.sql.lock);
   }
 
   async headOn(client: Queryable): Promise<ChainHead> {
@@ -154,6 +164,25 @@ export class PostgresAuditLog implements AuditLog {
 
   head(): Promise<ChainHead> {
     return this.chain.headOn(this.pool);
+  }
+
+  prune(before: Date, options: { readonly dryRun?: boolean } = {}): Promise<PruneResult> {
+    const s = `"${this.schema}"`;
+    return this.inTransaction(async (client) => {
+      await this.chain.lockOn(client);
+      const { rows } = await client.query<{ seq: string }>(
+        `SELECT c.seq::text AS seq FROM ${s}.audit_checkpoints c WHERE c.at < $1 ORDER BY c.seq DESC LIMIT 1`,
+        [before.toISOString()],
+      );
+      const throughSeq = rows[0] ? Number(rows[0].seq) : 0;
+      const counted = await client.query<{ entries: number }>(`SELECT count(*)::integer AS entries FROM ${s}.audit_entries WHERE seq <= $1`, [throughSeq]);
+      if (!options.dryRun && throughSeq > 0) {
+        await client.query(`DELETE FROM ${s}.audit_index WHERE seq <= $1`, [throughSeq]);
+        await client.query(`DELETE FROM ${s}.audit_entries WHERE seq <= $1`, [throughSeq]);
+        await client.query(`DELETE FROM ${s}.audit_checkpoints WHERE seq < $1`, [throughSeq]);
+      }
+      return { entries: counted.rows[0].entries, throughSeq };
+    });
   }
 
   async ping(): Promise<void> {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { chainWrite, type LastCheckpoint } from '../audit-chain';
 import { caseKey, EMPTY_CHAIN, parseStoredEntry, partyKey, type AuditEntry, type AuditRecord, type ChainHead, type StoredAuditEntry } from '../audit-entry';
 import { pageLimit, sequenceNumber } from '../audit-arguments';
-import type { AuditLog, AuditQuery, CheckpointPolicy } from '../audit-log.port';
+import type { AuditLog, AuditQuery, CheckpointPolicy, PruneResult } from '../audit-log.port';
 import type { AuditCheckpoint } from '../audit-signing';
 
 const AUDIT_SCHEMA = `
@@ -27,6 +27,13 @@ const AUDIT_SCHEMA = `
     signature TEXT    NOT NULL
   );
 `;
+
+/** The last entry, or the checkpoint that anchors the next entry when a prune removed them all. */
+const HEAD_SQL = `SELECT seq, hash FROM (
+    SELECT * FROM (SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1)
+    UNION ALL
+    SELECT * FROM (SELECT seq, head_hash AS hash FROM audit_checkpoints ORDER BY seq DESC LIMIT 1)
+  ) ORDER BY seq DESC LIMIT 1`;
 
 interface CheckpointRow {
   readonly seq: number;
@@ -52,7 +59,7 @@ export class SqliteAuditChain {
     // Sequence numbers as plain numbers, whatever the connection's default (the delivery ledger's reads BigInt).
     const prepare = (sql: string) => db.prepare(sql).safeIntegers(false);
     this.statements = {
-      head: prepare('SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1'),
+      head: prepare(HEAD_SQL),
       lastCheckpoint: prepare('SELECT seq, at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1'),
       insertEntry: prepare('INSERT INTO audit_entries (seq, operation, entry, hash) VALUES (?, ?, ?, ?)'),
       insertIndex: prepare('INSERT INTO audit_index (key, seq) VALUES (?, ?)'),
@@ -92,6 +99,7 @@ export class SqliteAuditLog implements AuditLog {
   private readonly chain: SqliteAuditChain;
   private readonly appendInTransaction;
   private readonly checkpointInTransaction;
+  private readonly pruneInTransaction;
 
   private constructor(
     private readonly db: Database.Database,
@@ -100,6 +108,19 @@ export class SqliteAuditLog implements AuditLog {
     this.chain = new SqliteAuditChain(db, policy);
     this.appendInTransaction = db.transaction((records: readonly AuditRecord[], at: Date) => this.chain.appendWithin(records, at));
     this.checkpointInTransaction = db.transaction((at: Date) => this.chain.checkpointWithin(at));
+    const anchor = db.prepare('SELECT seq FROM audit_checkpoints WHERE at < ? ORDER BY seq DESC LIMIT 1').pluck();
+    const countEntries = db.prepare('SELECT count(*) FROM audit_entries WHERE seq <= ?').pluck();
+    const removals = [
+      db.prepare('DELETE FROM audit_index WHERE seq <= ?'),
+      db.prepare('DELETE FROM audit_entries WHERE seq <= ?'),
+      db.prepare('DELETE FROM audit_checkpoints WHERE seq < ?'),
+    ];
+    this.pruneInTransaction = db.transaction((before: string, dryRun: boolean): PruneResult => {
+      const throughSeq = (anchor.get(before) as number | undefined) ?? 0;
+      const entries = countEntries.get(throughSeq) as number;
+      if (!dryRun && throughSeq > 0) for (const removal of removals) removal.run(throughSeq);
+      return { entries, throughSeq };
+    });
   }
 
   static open(file: string, policy: CheckpointPolicy): SqliteAuditLog {
@@ -165,6 +186,10 @@ export class SqliteAuditLog implements AuditLog {
 
   async head(): Promise<ChainHead> {
     return this.chain.headWithin();
+  }
+
+  async prune(before: Date, options: { readonly dryRun?: boolean } = {}): Promise<PruneResult> {
+    return this.pruneInTransaction.immediate(before.toISOString(), options.dryRun ?? false);
   }
 
   async ping(): Promise<void> {
