@@ -37,6 +37,8 @@ export class SubscriptionsController {
     const { party } = actor;
     const filters = parseSubscription(body, this.directory);
     const data: SubscriptionChangedData = { party, filters };
+    // Before the change: a change never takes effect without its entry.
+    await this.audit.record(actor, { operation: 'admin', cases: [] });
     const result = await this.store.append(
       subscriptionStreamName(party),
       [{ id: randomUUID(), type: SUBSCRIPTION_CHANGED, data: data as unknown as JsonObject, metadata: { party } }],
@@ -44,7 +46,6 @@ export class SubscriptionsController {
     );
     if (result.outcome !== 'appended') throw new Error(`subscription change of ${party} was not appended: ${result.outcome}`);
     const [stored] = result.events;
-    await this.audit.record(actor, { operation: 'admin', cases: [] });
     return { filters, version: stored.streamVersion, position: stored.position };
   }
 }

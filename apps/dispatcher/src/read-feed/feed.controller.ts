@@ -41,6 +41,8 @@ export class FeedController {
       await reply.send(page);
       return;
     }
+    // The stream writes its own head: the request id set on the Fastify reply would not reach it.
+    reply.raw.setHeader('x-request-id', actor.requestId);
     reply.hijack();
     const beforeSending = (items: readonly FeedItem[]) => this.consulted(actor, items, 'sse');
     await streamFeed(reply.raw, { ledger: this.ledger, party, after, pageSize: limit, heartbeatMs: this.config.feedHeartbeatMs, beforeSending }).catch(

@@ -55,6 +55,8 @@ export class MembershipsController {
     if (this.directory.membersOf(kind, id) === undefined) throw new GroupNotFound(kind === 'operation' ? 'operation' : 'task force', id);
     const { members, expectedVersion } = parseMembershipChange(body, this.directory);
     const data: MembershipChangedData = { kind, id, members, changedBy: caller };
+    // Before the change: a change never takes effect without its entry (one refused by a concurrent change leaves the attempt's).
+    await this.audit.record(actor, { operation: 'admin', cases: [] });
     const result = await this.store.append(
       MEMBERSHIPS_STREAM,
       [{ id: randomUUID(), type: MEMBERSHIP_CHANGED, data: data as unknown as JsonObject, metadata: { changedBy: caller } }],
@@ -63,7 +65,6 @@ export class MembershipsController {
     if (result.outcome === 'version_conflict') throw new MembershipChangedMeanwhile(expectedVersion!, result.actualVersion);
     if (result.outcome !== 'appended') throw new Error(`membership change was not appended: ${result.outcome}`);
     await this.follower.catchUp();
-    await this.audit.record(actor, { operation: 'admin', cases: [], recipients: [] });
     return this.view();
   }
 
