@@ -9,7 +9,7 @@ import { describeAuditLogConformance } from '../conformance/audit-log.conformanc
 import { describeAuditLogTampering, type RawAuditTables } from '../conformance/audit-log-tampering.conformance';
 import { AUDIT_T0, auditRecord, auditTime, checkpointPolicy, newAuditSigner, trustedSigners } from '../testing/audit-fixtures';
 import { verifyAuditLog } from '../verify-audit-log';
-import { SqliteAuditLog } from './sqlite-audit-log';
+import { SqliteAuditChain, SqliteAuditLog } from './sqlite-audit-log';
 
 describe('SqliteAuditLog', () => {
   const directory = mkdtempSync(join(tmpdir(), 'cmx-audit-log-'));
@@ -124,6 +124,33 @@ describe('SqliteAuditLog', () => {
       expect(await log.head()).toEqual(EMPTY_CHAIN);
       expect(await log.query({ party: 'NCB-NL', limit: 10 })).toEqual([]);
       expect(withRawConnection(file, (raw) => raw.prepare('SELECT count(*) FROM audit_index').pluck().get())).toBe(0);
+    });
+
+    it('writes index rows after the append, all pending at once and sorted; entries another connection appended (the delivery ledger’s disclosures) are indexed by the next run, a query or an open', async () => {
+      const log = open();
+      const indexRows = () => withRawConnection(file, (raw) => raw.prepare('SELECT count(*) FROM audit_index').pluck().get());
+      const pendingEntries = () => withRawConnection(file, (raw) => raw.prepare('SELECT count(*) FROM audit_entries WHERE indexed = 0').pluck().get());
+      await log.append([auditRecord({ cases: [{ caseId: 'NL-2026-000009', messageIds: [] }] })], AUDIT_T0);
+      expect([indexRows(), pendingEntries()]).toEqual([0, 1]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect([indexRows(), pendingEntries()]).toEqual([2, 0]); // the case and the party
+
+      withRawConnection(file, (raw) => {
+        const chain = new SqliteAuditChain(raw, policy);
+        raw.transaction(() => chain.appendWithin([auditRecord({ party: 'NCB-BE', recipients: ['NCB-DE'], cases: [{ caseId: 'BE-2026-000001', messageIds: [] }] })], auditTime(1_000))).immediate();
+      });
+      expect(pendingEntries()).toBe(1);
+      expect((await log.query({ party: 'NCB-DE', limit: 10 })).map((entry) => entry.seq)).toEqual([2]);
+      expect(pendingEntries()).toBe(0);
+
+      withRawConnection(file, (raw) => {
+        const chain = new SqliteAuditChain(raw, policy);
+        raw.transaction(() => chain.appendWithin([auditRecord({ cases: [{ caseId: 'BE-2026-000002', messageIds: [] }] })], auditTime(2_000))).immediate();
+      });
+      await log.close();
+      const reopened = open();
+      expect(pendingEntries()).toBe(0);
+      expect((await reopened.query({ caseId: 'BE-2026-000002', limit: 10 })).map((entry) => entry.seq)).toEqual([3]);
     });
   });
 });

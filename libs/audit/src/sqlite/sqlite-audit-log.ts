@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainWrite, type LastCheckpoint } from '../audit-chain';
-import { caseKey, EMPTY_CHAIN, parseStoredEntry, partyKey, type AuditEntry, type AuditRecord, type ChainHead, type StoredAuditEntry } from '../audit-entry';
+import { caseKey, EMPTY_CHAIN, indexKeysOf, parseStoredEntry, partyKey, type AuditEntry, type AuditRecord, type ChainHead, type StoredAuditEntry } from '../audit-entry';
 import { pageLimit, sequenceNumber } from '../audit-arguments';
 import type { AuditLog, AuditQuery, CheckpointPolicy, PruneResult } from '../audit-log.port';
 import type { AuditCheckpoint } from '../audit-signing';
@@ -12,8 +12,10 @@ const AUDIT_SCHEMA = `
     seq       INTEGER PRIMARY KEY,
     operation TEXT    NOT NULL,
     entry     TEXT    NOT NULL,
-    hash      TEXT    NOT NULL
+    hash      TEXT    NOT NULL,
+    indexed   INTEGER NOT NULL DEFAULT 0
   );
+  CREATE INDEX IF NOT EXISTS audit_entries_to_index ON audit_entries (seq) WHERE indexed = 0;
   CREATE TABLE IF NOT EXISTS audit_index (
     key TEXT    NOT NULL,
     seq INTEGER NOT NULL,
@@ -43,10 +45,21 @@ interface CheckpointRow {
   readonly signature: string;
 }
 
+/** Entries indexed per transaction at most. */
+const INDEX_BATCH = 20_000;
+/** How often the log indexes what was appended meanwhile. */
+const INDEX_EVERY_MS = 200;
+
 /**
  * The chain's tables on a connection that another adapter may own too: the
  * SQLite delivery ledger writes a batch's disclosures with its own
  * transaction. Call the *Within methods inside a write transaction.
+ *
+ * An append writes its entries only; their index rows (one per case and
+ * party, e.g. a thousand for a feed page) are written later, many appends'
+ * at once and sorted by key (indexPendingWithin): written with each append,
+ * rows scattered over the index cost a feed page's commit some 800 KiB of
+ * pages. Queries index what is pending first, so they miss nothing.
  */
 export class SqliteAuditChain {
   private readonly statements;
@@ -62,7 +75,10 @@ export class SqliteAuditChain {
       head: prepare(HEAD_SQL),
       lastCheckpoint: prepare('SELECT seq, at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1'),
       insertEntry: prepare('INSERT INTO audit_entries (seq, operation, entry, hash) VALUES (?, ?, ?, ?)'),
-      insertIndex: prepare('INSERT INTO audit_index (key, seq) VALUES (?, ?)'),
+      pending: prepare('SELECT seq, entry AS text, hash FROM audit_entries WHERE indexed = 0 ORDER BY seq LIMIT ?'),
+      anyPending: prepare('SELECT 1 FROM audit_entries WHERE indexed = 0 LIMIT 1').pluck(),
+      insertIndex: prepare('INSERT INTO audit_index (key, seq) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      markIndexed: prepare('UPDATE audit_entries SET indexed = 1 WHERE indexed = 0 AND seq <= ?'),
       insertCheckpoint: prepare('INSERT INTO audit_checkpoints (seq, head_hash, at, key_id, signature) VALUES (?, ?, ?, ?, ?)'),
     };
   }
@@ -70,7 +86,6 @@ export class SqliteAuditChain {
   appendWithin(records: readonly AuditRecord[], at: Date): StoredAuditEntry[] {
     const write = chainWrite(this.headWithin(), this.lastCheckpointWithin(), records, at, this.policy);
     write.entries.forEach((entry, i) => this.statements.insertEntry.run(entry.seq, records[i].operation, entry.text, entry.hash));
-    for (const row of write.index) this.statements.insertIndex.run(row.key, row.seq);
     if (write.checkpoint) this.insertCheckpoint(write.checkpoint);
     return [...write.entries];
   }
@@ -79,6 +94,21 @@ export class SqliteAuditChain {
     const write = chainWrite(this.headWithin(), this.lastCheckpointWithin(), [], at, this.policy);
     if (write.checkpoint) this.insertCheckpoint(write.checkpoint);
     return write.checkpoint;
+  }
+
+  /** Writes the index rows of the entries appended since the last call (at most INDEX_BATCH of them); how many it indexed. */
+  indexPendingWithin(): number {
+    const pending = this.statements.pending.all(INDEX_BATCH) as StoredAuditEntry[];
+    if (pending.length === 0) return 0;
+    const rows = pending.flatMap((stored) => indexKeysOf(parseStoredEntry(stored)).map((key) => ({ key, seq: stored.seq })));
+    rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
+    for (const row of rows) this.statements.insertIndex.run(row.key, row.seq);
+    this.statements.markIndexed.run(pending[pending.length - 1].seq);
+    return pending.length;
+  }
+
+  hasPendingIndex(): boolean {
+    return this.statements.anyPending.get() !== undefined;
   }
 
   headWithin(): ChainHead {
@@ -100,6 +130,8 @@ export class SqliteAuditLog implements AuditLog {
   private readonly appendInTransaction;
   private readonly checkpointInTransaction;
   private readonly pruneInTransaction;
+  private readonly indexInTransaction;
+  private readonly indexer: NodeJS.Timeout;
 
   private constructor(
     private readonly db: Database.Database,
@@ -108,6 +140,16 @@ export class SqliteAuditLog implements AuditLog {
     this.chain = new SqliteAuditChain(db, policy);
     this.appendInTransaction = db.transaction((records: readonly AuditRecord[], at: Date) => this.chain.appendWithin(records, at));
     this.checkpointInTransaction = db.transaction((at: Date) => this.chain.checkpointWithin(at));
+    this.indexInTransaction = db.transaction(() => this.chain.indexPendingWithin());
+    this.indexPending();
+    this.indexer = setInterval(() => {
+      try {
+        if (this.chain.hasPendingIndex()) this.indexInTransaction.immediate();
+      } catch {
+        // Busy or refused: the entries stay pending, and the next run or query indexes them.
+      }
+    }, INDEX_EVERY_MS);
+    this.indexer.unref();
     const anchor = db.prepare('SELECT seq FROM audit_checkpoints WHERE at < ? ORDER BY seq DESC LIMIT 1').pluck();
     const countEntries = db.prepare('SELECT count(*) FROM audit_entries WHERE seq <= ?').pluck();
     const removals = [
@@ -148,6 +190,7 @@ export class SqliteAuditLog implements AuditLog {
 
   async query(query: AuditQuery): Promise<AuditEntry[]> {
     const keys = [query.caseId && caseKey(query.caseId), query.party && partyKey(query.party)].filter((key): key is string => !!key);
+    if (keys.length > 0) this.indexPending();
     const after = query.afterSeq === undefined ? 0 : sequenceNumber(query.afterSeq, 'afterSeq');
     const conditions: string[] = ['e.seq > ?'];
     const params: (string | number)[] = [after];
@@ -197,6 +240,12 @@ export class SqliteAuditLog implements AuditLog {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.indexer);
     if (this.db.open) this.db.close();
+  }
+
+  /** Indexes every entry still pending (those of a process that stopped before it did, too). */
+  private indexPending(): void {
+    while (this.indexInTransaction.immediate() === INDEX_BATCH);
   }
 }
