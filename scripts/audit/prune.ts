@@ -26,7 +26,7 @@ async function main(args: readonly string[]): Promise<number> {
   }
   const before = new Date(Date.now() - config.audit.retentionDays * DAY_MS);
   // Pruning signs nothing: the policy's key is never used.
-  const log = openAuditLog(config, checkpointPolicy(config, auditSigner(generateKeyPairSync('ed25519').privateKey)));
+  const log = openAuditLog(config, checkpointPolicy(config, auditSigner(generateKeyPairSync('ed25519').privateKey)), 'tool');
   try {
     const { entries, throughSeq } = await log.prune(before, { dryRun });
     const age = `older than ${config.audit.retentionDays} days (before ${before.toISOString()})`;

@@ -30,7 +30,7 @@ async function main(args: readonly string[]): Promise<number> {
   }
   const trusted = trustedKeysOf(trustedPublicKeys(config));
   // The log is only read: the policy's key signs nothing.
-  const log = openAuditLog(config, checkpointPolicy(config, auditSigner(generateKeyPairSync('ed25519').privateKey)));
+  const log = openAuditLog(config, checkpointPolicy(config, auditSigner(generateKeyPairSync('ed25519').privateKey)), 'tool');
   try {
     const started = performance.now();
     let lastDrawn = started;

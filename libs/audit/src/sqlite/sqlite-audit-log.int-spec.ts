@@ -126,31 +126,34 @@ describe('SqliteAuditLog', () => {
       expect(withRawConnection(file, (raw) => raw.prepare('SELECT count(*) FROM audit_index').pluck().get())).toBe(0);
     });
 
-    it('writes index rows after the append, all pending at once and sorted; entries another connection appended (the delivery ledger’s disclosures) are indexed by the next run, a query or an open', async () => {
+    it('indexes an entry of few rows in its append, one of many behind it (every 200 ms, or before a filtered query, also of entries another connection appended)', async () => {
       const log = open();
       const indexRows = () => withRawConnection(file, (raw) => raw.prepare('SELECT count(*) FROM audit_index').pluck().get());
       const pendingEntries = () => withRawConnection(file, (raw) => raw.prepare('SELECT count(*) FROM audit_entries WHERE indexed = 0').pluck().get());
+      const manyCases = (prefix: string) => Array.from({ length: 20 }, (_, n) => ({ caseId: `${prefix}-2026-${String(n + 1).padStart(6, '0')}`, messageIds: [] }));
+
       await log.append([auditRecord({ cases: [{ caseId: 'NL-2026-000009', messageIds: [] }] })], AUDIT_T0);
-      expect([indexRows(), pendingEntries()]).toEqual([0, 1]);
+      expect([indexRows(), pendingEntries()]).toEqual([2, 0]); // the case and the party, in the append
+      await log.append([auditRecord({ cases: manyCases('NL') })], auditTime(1_000));
+      expect([indexRows(), pendingEntries()]).toEqual([2, 1]);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect([indexRows(), pendingEntries()]).toEqual([2, 0]); // the case and the party
+      expect([indexRows(), pendingEntries()]).toEqual([23, 0]); // 20 cases and the party, behind it
 
       withRawConnection(file, (raw) => {
         const chain = new SqliteAuditChain(raw, policy);
-        raw.transaction(() => chain.appendWithin([auditRecord({ party: 'NCB-BE', recipients: ['NCB-DE'], cases: [{ caseId: 'BE-2026-000001', messageIds: [] }] })], auditTime(1_000))).immediate();
+        raw.transaction(() => chain.appendWithin([auditRecord({ party: 'NCB-BE', recipients: ['NCB-DE'], cases: manyCases('BE') })], auditTime(2_000))).immediate();
       });
       expect(pendingEntries()).toBe(1);
-      expect((await log.query({ party: 'NCB-DE', limit: 10 })).map((entry) => entry.seq)).toEqual([2]);
+      expect((await log.query({ party: 'NCB-DE', limit: 10 })).map((entry) => entry.seq)).toEqual([3]);
       expect(pendingEntries()).toBe(0);
 
-      withRawConnection(file, (raw) => {
-        const chain = new SqliteAuditChain(raw, policy);
-        raw.transaction(() => chain.appendWithin([auditRecord({ cases: [{ caseId: 'BE-2026-000002', messageIds: [] }] })], auditTime(2_000))).immediate();
-      });
+      await log.append([auditRecord({ cases: manyCases('DE') })], auditTime(3_000));
       await log.close();
-      const reopened = open();
-      expect(pendingEntries()).toBe(0);
-      expect((await reopened.query({ caseId: 'BE-2026-000002', limit: 10 })).map((entry) => entry.seq)).toEqual([3]);
+      const tool = SqliteAuditLog.open(file, policy, { indexBehind: false });
+      opened.push(tool);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(pendingEntries()).toBe(1); // a tool that only reads leaves it pending…
+      expect((await tool.query({ caseId: 'DE-2026-000020', limit: 10 })).map((entry) => entry.seq)).toEqual([4]); // …but a query misses nothing
     });
   });
 });

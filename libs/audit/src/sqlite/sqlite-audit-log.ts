@@ -45,8 +45,10 @@ interface CheckpointRow {
   readonly signature: string;
 }
 
-/** Entries indexed per transaction at most. */
-const INDEX_BATCH = 20_000;
+/** Entries indexed per transaction at most (≈ 0.1 s of the event loop when catching up on a large backlog). */
+const INDEX_BATCH = 5_000;
+/** An entry with more index rows than this (a feed page's, a board's) is indexed behind its append. */
+const INLINE_INDEX_ROWS = 16;
 /** How often the log indexes what was appended meanwhile. */
 const INDEX_EVERY_MS = 200;
 
@@ -55,11 +57,12 @@ const INDEX_EVERY_MS = 200;
  * SQLite delivery ledger writes a batch's disclosures with its own
  * transaction. Call the *Within methods inside a write transaction.
  *
- * An append writes its entries only; their index rows (one per case and
- * party, e.g. a thousand for a feed page) are written later, many appends'
- * at once and sorted by key (indexPendingWithin): written with each append,
- * rows scattered over the index cost a feed page's commit some 800 KiB of
- * pages. Queries index what is pending first, so they miss nothing.
+ * An entry that names many cases (a feed page names up to a thousand) is
+ * stored `indexed = 0` and its index rows are written later, many such
+ * entries' at once and sorted by key (indexPendingWithin): written in the
+ * append, rows scattered over the index cost a feed page's commit some
+ * 800 KiB of pages. A filtered query indexes what is pending first, so it
+ * misses nothing. Entries with few rows are indexed in their append.
  */
 export class SqliteAuditChain {
   private readonly statements;
@@ -74,7 +77,7 @@ export class SqliteAuditChain {
     this.statements = {
       head: prepare(HEAD_SQL),
       lastCheckpoint: prepare('SELECT seq, at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1'),
-      insertEntry: prepare('INSERT INTO audit_entries (seq, operation, entry, hash) VALUES (?, ?, ?, ?)'),
+      insertEntry: prepare('INSERT INTO audit_entries (seq, operation, entry, hash, indexed) VALUES (?, ?, ?, ?, ?)'),
       pending: prepare('SELECT seq, entry AS text, hash FROM audit_entries WHERE indexed = 0 ORDER BY seq LIMIT ?'),
       anyPending: prepare('SELECT 1 FROM audit_entries WHERE indexed = 0 LIMIT 1').pluck(),
       insertIndex: prepare('INSERT INTO audit_index (key, seq) VALUES (?, ?) ON CONFLICT DO NOTHING'),
@@ -85,7 +88,14 @@ export class SqliteAuditChain {
 
   appendWithin(records: readonly AuditRecord[], at: Date): StoredAuditEntry[] {
     const write = chainWrite(this.headWithin(), this.lastCheckpointWithin(), records, at, this.policy);
-    write.entries.forEach((entry, i) => this.statements.insertEntry.run(entry.seq, records[i].operation, entry.text, entry.hash));
+    const rowsBySeq = new Map<number, { key: string; seq: number }[]>();
+    for (const row of write.index) rowsBySeq.set(row.seq, [...(rowsBySeq.get(row.seq) ?? []), row]);
+    write.entries.forEach((entry, i) => {
+      const rows = rowsBySeq.get(entry.seq) ?? [];
+      const inline = rows.length <= INLINE_INDEX_ROWS;
+      this.statements.insertEntry.run(entry.seq, records[i].operation, entry.text, entry.hash, inline ? 1 : 0);
+      if (inline) for (const row of rows) this.statements.insertIndex.run(row.key, row.seq);
+    });
     if (write.checkpoint) this.insertCheckpoint(write.checkpoint);
     return [...write.entries];
   }
@@ -124,6 +134,11 @@ export class SqliteAuditChain {
   }
 }
 
+export interface SqliteAuditLogOptions {
+  /** Index the entries appended with many cases every 200 ms (default true); a tool that only reads the chain passes false. */
+  readonly indexBehind?: boolean;
+}
+
 /** The audit log in a SQLite file (WAL, fsynced on every commit); the embedded exchange keeps it in the delivery ledger's file. */
 export class SqliteAuditLog implements AuditLog {
   private readonly chain: SqliteAuditChain;
@@ -131,25 +146,27 @@ export class SqliteAuditLog implements AuditLog {
   private readonly checkpointInTransaction;
   private readonly pruneInTransaction;
   private readonly indexInTransaction;
-  private readonly indexer: NodeJS.Timeout;
+  private readonly indexer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly db: Database.Database,
     policy: CheckpointPolicy,
+    options: SqliteAuditLogOptions,
   ) {
     this.chain = new SqliteAuditChain(db, policy);
     this.appendInTransaction = db.transaction((records: readonly AuditRecord[], at: Date) => this.chain.appendWithin(records, at));
     this.checkpointInTransaction = db.transaction((at: Date) => this.chain.checkpointWithin(at));
     this.indexInTransaction = db.transaction(() => this.chain.indexPendingWithin());
-    this.indexPending();
-    this.indexer = setInterval(() => {
-      try {
-        if (this.chain.hasPendingIndex()) this.indexInTransaction.immediate();
-      } catch {
-        // Busy or refused: the entries stay pending, and the next run or query indexes them.
-      }
-    }, INDEX_EVERY_MS);
-    this.indexer.unref();
+    if (options.indexBehind ?? true) {
+      this.indexer = setInterval(() => {
+        try {
+          if (this.chain.hasPendingIndex()) this.indexInTransaction.immediate();
+        } catch {
+          // Busy or refused: the entries stay pending, and the next run or query indexes them.
+        }
+      }, INDEX_EVERY_MS);
+      this.indexer.unref();
+    }
     const anchor = db.prepare('SELECT seq FROM audit_checkpoints WHERE at < ? ORDER BY seq DESC LIMIT 1').pluck();
     const countEntries = db.prepare('SELECT count(*) FROM audit_entries WHERE seq <= ?').pluck();
     const removals = [
@@ -165,14 +182,14 @@ export class SqliteAuditLog implements AuditLog {
     });
   }
 
-  static open(file: string, policy: CheckpointPolicy): SqliteAuditLog {
+  static open(file: string, policy: CheckpointPolicy, options: SqliteAuditLogOptions = {}): SqliteAuditLog {
     mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file);
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 10000');
-      return new SqliteAuditLog(db, policy);
+      return new SqliteAuditLog(db, policy, options);
     } catch (error) {
       db.close();
       throw error;

@@ -46,8 +46,8 @@ export const checkpointPolicy = (config: ExchangeConfig, signer: AuditSigner): C
   everyMs: config.audit.checkpointEveryMs,
 });
 
-/** PostgreSQL unless the whole exchange is embedded (SQLite, in the delivery ledger's file). */
-export function openAuditLog(config: ExchangeConfig, policy: CheckpointPolicy): AuditLog {
+/** PostgreSQL unless the whole exchange is embedded (SQLite, in the delivery ledger's file); `tool`: a command that only reads or prunes it. */
+export function openAuditLog(config: ExchangeConfig, policy: CheckpointPolicy, use: 'service' | 'tool' = 'service'): AuditLog {
   if (config.databaseUrl) return PostgresAuditLog.open(config.databaseUrl, config.databaseSchema, policy);
-  return SqliteAuditLog.open(embeddedLedgerFile(config), policy);
+  return SqliteAuditLog.open(embeddedLedgerFile(config), policy, { indexBehind: use === 'service' });
 }
