@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp, loadConfig } from '@cmx/platform';
 import { ExchangeModule } from '../../apps/exchange/src/exchange.module';
+import { testSigningKeyFile } from './audit-signing-key';
 
 export interface InProcessExchange {
   readonly baseUrl: string;
@@ -12,10 +13,14 @@ export interface InProcessExchange {
   close(): Promise<void>;
 }
 
-/** The all-in-one exchange on SQLite in a fresh temporary data directory, listening on a free loopback port. */
+/**
+ * The all-in-one exchange in a fresh temporary data directory, listening on a free loopback port: on SQLite it makes its
+ * own audit signing key under DATA_DIR, as `npm start` does; on another store it is given one, as production is.
+ */
 export async function startInProcessExchange(env: Record<string, string> = {}): Promise<InProcessExchange> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cmx-e2e-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ...env });
+  const embedded = (env.EVENT_STORE ?? 'sqlite') === 'sqlite';
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ...(embedded ? {} : { AUDIT_SIGNING_KEY_FILE: testSigningKeyFile() }), ...env });
   const app = await createHttpApp(ExchangeModule.forRoot(config), ['error']);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();

@@ -24,8 +24,13 @@ export function messageOf(type: MessageType, options: MessageOptions) {
 }
 
 let caseCounter = 0;
+/**
+ * Jest gives every test file its own copy of this module in one process (--runInBand), so the counter starts again
+ * in each file: a random prefix per copy keeps the files' cases apart on the Kafka topics they share.
+ */
+const casePrefix = String(Math.floor(Math.random() * 10_000_000)).padStart(7, '0');
 /** A case id no other test uses. */
 export function newCaseId(country = 'IT'): string {
   caseCounter += 1;
-  return `${country}-2026-${String(process.pid % 100000).padStart(5, '0')}${String(caseCounter).padStart(5, '0')}`;
+  return `${country}-2026-${casePrefix}${String(caseCounter).padStart(5, '0')}`;
 }

@@ -33,18 +33,9 @@ export interface AuditRecord {
 }
 
 /** A record in the chain: numbered, timed, and hashed over the previous entry's hash and its own canonical text. */
-export interface AuditEntry {
+export interface AuditEntry extends AuditRecord {
   readonly seq: number;
   readonly at: string;
-  readonly operation: AuditOperation;
-  readonly party: string;
-  readonly keyId: string | null;
-  readonly onBehalfOf: string | null;
-  readonly purpose: string | null;
-  readonly channel: AuditChannel;
-  readonly cases: readonly TouchedCase[];
-  readonly recipients: readonly string[];
-  readonly requestId: string | null;
   readonly hash: string;
 }
 

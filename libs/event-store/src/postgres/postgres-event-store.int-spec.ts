@@ -101,6 +101,7 @@ function describePostgresEventStore(connectionString: string): void {
             { version: 3, name: '003_create_delivery_ledger' },
             { version: 4, name: '004_create_read_models' },
             { version: 5, name: '005_index_read_models_by_case' },
+            { version: 6, name: '006_create_audit_log' },
           ]);
           expect(await readSchemaVersion(admin, fresh)).toBe(POSTGRES_SCHEMA_VERSION);
         });
