@@ -50,7 +50,7 @@ import { realisticCaseOpened } from '@cmx/contracts/testing';
 import { Delivery, SqliteDeliveryLedger } from '@cmx/delivery';
 import { disclosuresOf } from '../apps/dispatcher/src/dispatch-events/disclosures-of';
 import { freePort } from '../test/support/free-port';
-import { argument, machine, round, rssMiB } from './support';
+import { argument, machine, round, rssMiB, sseIdCounter } from './support';
 
 const duration = argument('duration', 15);
 const connections = argument('connections', 64);
@@ -330,28 +330,19 @@ function drainSse(port: number, last: string): Promise<number> {
       { host: '127.0.0.1', port, path: `/v1/feed?limit=${SSE_PAGE}`, headers: { authorization: `Bearer ${READER_KEY}`, accept: 'text/event-stream', ...ACCOUNTABILITY }, agent: false },
       (response) => {
         if (response.statusCode !== 200) return reject(new Error(`GET /v1/feed (SSE) answered ${response.statusCode}`));
-        let count = 0;
-        let tail = '';
+        let read = 0;
         response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          const text = tail + chunk;
-          let start = 0;
-          let lastId: string | undefined;
-          for (let index = text.indexOf('\nid: '); index !== -1; index = text.indexOf('\nid: ', start)) {
-            const idEnd = text.indexOf('\n', index + 5);
-            if (idEnd === -1) break;
-            count += 1;
-            lastId = text.slice(index + 5, idEnd);
-            start = idEnd;
-          }
-          tail = text.slice(Math.max(start, text.length - 64));
-          if (lastId !== undefined && Number(lastId) >= Number(last)) {
+        response.on(
+          'data',
+          sseIdCounter((count, lastId) => {
+            read = count;
+            if (Number(lastId) < Number(last)) return;
             resolve(count);
             request.destroy();
-          }
-        });
+          }),
+        );
         response.on('error', () => undefined);
-        response.on('end', () => reject(new Error(`the SSE stream ended after ${count} deliveries`)));
+        response.on('end', () => reject(new Error(`the SSE stream ended after ${read} deliveries`)));
         return undefined;
       },
     );

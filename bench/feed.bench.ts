@@ -19,7 +19,7 @@ import { timelineEntryOf } from '@cmx/case-domain';
 import { realisticCaseOpened } from '@cmx/contracts/testing';
 import { Delivery, SqliteDeliveryLedger } from '@cmx/delivery';
 import { freePort } from '../test/support/free-port';
-import { argument, machine, round, rssMiB, startServer } from './support';
+import { argument, machine, round, rssMiB, sseIdCounter, startServer } from './support';
 
 const READER = 'NCB-GR';
 const READER_KEY = 'demo-ncb-gr';
@@ -70,26 +70,15 @@ function openSse(port: number, path: string, until: (lastId: string, count: numb
   const request = http.get({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${READER_KEY}`, accept: 'text/event-stream' }, agent: false }, (response) => {
     if (response.statusCode !== 200) return rejectDone(new Error(`GET ${path} answered ${response.statusCode}`));
     resolveOpened();
-    let count = 0;
-    let tail = '';
     response.setEncoding('utf8');
-    response.on('data', (chunk: string) => {
-      const text = tail + chunk;
-      let start = 0;
-      let lastId: string | undefined;
-      for (let index = text.indexOf('\nid: '); index !== -1; index = text.indexOf('\nid: ', start)) {
-        const idEnd = text.indexOf('\n', index + 5);
-        if (idEnd === -1) break;
-        count += 1;
-        lastId = text.slice(index + 5, idEnd);
-        start = idEnd;
-      }
-      tail = text.slice(Math.max(start, text.length - 64));
-      if (lastId !== undefined && until(lastId, count)) {
+    response.on(
+      'data',
+      sseIdCounter((count, lastId) => {
+        if (!until(lastId, count)) return;
         resolveDone(count);
         request.destroy();
-      }
-    });
+      }),
+    );
     response.on('error', () => undefined);
     return undefined;
   });

@@ -41,3 +41,26 @@ export async function startServer(entry: string, env: Record<string, string>): P
 }
 
 export const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+
+/**
+ * A `data` listener (utf8 chunks) for a server-sent-events response: counts the `id:` lines across chunk
+ * boundaries and, after each chunk that held one, reports the running count and the last id.
+ */
+export function sseIdCounter(onIds: (count: number, lastId: string) => void): (chunk: string) => void {
+  let count = 0;
+  let tail = '';
+  return (chunk) => {
+    const text = tail + chunk;
+    let start = 0;
+    let lastId: string | undefined;
+    for (let index = text.indexOf('\nid: '); index !== -1; index = text.indexOf('\nid: ', start)) {
+      const idEnd = text.indexOf('\n', index + 5);
+      if (idEnd === -1) break;
+      count += 1;
+      lastId = text.slice(index + 5, idEnd);
+      start = idEnd;
+    }
+    tail = text.slice(Math.max(start, text.length - 64));
+    if (lastId !== undefined) onIds(count, lastId);
+  };
+}

@@ -44,12 +44,26 @@ async function whyStalled(dispatcher: ServiceProcess, posted: readonly Posted[],
   ];
   if (env.DATABASE_URL) {
     const pool = new Pool({ connectionString: env.DATABASE_URL, max: 1 });
-    const open = await pool
-      .query(`SELECT pid, backend_xid::text, state, now() - xact_start AS running, left(query, 200) AS query FROM pg_stat_activity WHERE backend_xid IS NOT NULL`)
-      .then((result) => JSON.stringify(result.rows))
-      .catch((error: Error) => error.message)
-      .finally(() => pool.end());
+    const rowsOf = (sql: string, params: unknown[] = []) =>
+      pool
+        .query(sql, params)
+        .then((result) => JSON.stringify(result.rows))
+        .catch((error: Error) => error.message);
+    const schema = env.DATABASE_SCHEMA ?? 'cmx';
+    // Transactions that hold a lock without having written (an audit append waiting for the chain's advisory lock) hold no id.
+    const [open, inTransaction, advisory, positions] = [
+      await rowsOf(`SELECT pid, backend_xid::text, state, now() - xact_start AS running, left(query, 200) AS query FROM pg_stat_activity WHERE backend_xid IS NOT NULL`),
+      await rowsOf(`SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS running, left(query, 200) AS query FROM pg_stat_activity WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()`),
+      await rowsOf(`SELECT pid, granted, mode FROM pg_locks WHERE locktype = 'advisory'`),
+      await rowsOf(
+        `SELECT (SELECT position::text FROM "${schema}".delivery_checkpoint) AS checkpoint, (SELECT max(transaction_id)::text FROM "${schema}".events) AS head_transaction, pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, (SELECT max(seq)::text FROM "${schema}".audit_entries) AS audit_head`,
+      ),
+    ];
+    await pool.end();
     lines.push(`PostgreSQL transactions holding a transaction id: ${open}`);
+    lines.push(`PostgreSQL sessions in a transaction: ${inTransaction}`);
+    lines.push(`PostgreSQL advisory locks: ${advisory}`);
+    lines.push(`dispatcher checkpoint, the store's newest transaction, the cluster's xmin, audit head: ${positions}`);
   }
   lines.push(`dispatcher output (last 3,000 characters):\n${dispatcher.output().slice(-3_000)}`);
   return lines.join('\n');
