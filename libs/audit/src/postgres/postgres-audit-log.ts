@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { validateSchemaName } from '@cmx/event-store/postgres';
 import { chainWrite, type LastCheckpoint } from '../audit-chain';
 import { caseKey, EMPTY_CHAIN, parseStoredEntry, partyKey, type AuditEntry, type AuditRecord, type ChainHead, type StoredAuditEntry } from '../audit-entry';
 import { pageLimit, sequenceNumber } from '../audit-arguments';
@@ -21,8 +22,6 @@ interface CheckpointRow {
   readonly signature: string;
 }
 
-const PLAIN_SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
 /**
  * The chain in the exchange's PostgreSQL schema (migration 006), for use
  * inside a transaction another adapter began: the delivery ledger writes a
@@ -36,7 +35,7 @@ export class PostgresAuditChain {
     schema: string,
     private readonly policy: CheckpointPolicy,
   ) {
-    if (!PLAIN_SCHEMA_NAME.test(schema)) throw new RangeError(`schema ${JSON.stringify(schema)} is not a plain lower-case name`);
+    validateSchemaName(schema);
     const s = `"${schema}"`;
     this.sql = {
       lock: `SELECT pg_advisory_xact_lock(hashtextextended('cmx-audit-chain:${schema}', 0))`,
@@ -111,7 +110,7 @@ export class PostgresAuditLog implements AuditLog {
   }
 
   static open(connectionString: string, schema: string, policy: CheckpointPolicy): PostgresAuditLog {
-    if (!PLAIN_SCHEMA_NAME.test(schema)) throw new RangeError(`schema ${JSON.stringify(schema)} is not a plain lower-case name`);
+    validateSchemaName(schema);
     const pool = new Pool({ connectionString, max: 4 });
     pool.on('error', () => undefined);
     return new PostgresAuditLog(pool, schema, policy);

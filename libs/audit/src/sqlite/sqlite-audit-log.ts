@@ -89,7 +89,11 @@ export class SqliteAuditChain {
   appendWithin(records: readonly AuditRecord[], at: Date): StoredAuditEntry[] {
     const write = chainWrite(this.headWithin(), this.lastCheckpointWithin(), records, at, this.policy);
     const rowsBySeq = new Map<number, { key: string; seq: number }[]>();
-    for (const row of write.index) rowsBySeq.set(row.seq, [...(rowsBySeq.get(row.seq) ?? []), row]);
+    for (const row of write.index) {
+      const rows = rowsBySeq.get(row.seq);
+      if (rows) rows.push(row);
+      else rowsBySeq.set(row.seq, [row]);
+    }
     write.entries.forEach((entry, i) => {
       const rows = rowsBySeq.get(entry.seq) ?? [];
       const inline = rows.length <= INLINE_INDEX_ROWS;
