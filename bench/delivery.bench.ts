@@ -23,6 +23,7 @@ import { AuditTrail, systemClock } from '@cmx/platform';
 import { Dispatcher } from '../apps/dispatcher/src/dispatch-events/dispatcher.service';
 import { freePort } from '../test/support/free-port';
 import { argument, machine, round, startServer } from './support';
+import { PersonalDataVault, SqliteKeyStore } from '@cmx/personal-data';
 
 const rate = argument('rate', 1000);
 const duration = argument('duration', 20);
@@ -123,7 +124,8 @@ async function fanOutRun(dir: string, recipients: number): Promise<{ recipients:
   await createTopics(recipientsPool.slice(0, recipients).map(partyTopic));
   const ledger = SqliteDeliveryLedger.open(join(dir, `deliveries-${recipients}.sqlite`));
   const directory = PartyDirectory.fromJson({ parties: [SENDER, ...recipientsPool].map((code) => ({ code, kind: 'bureau', apiKeys: [] })) });
-  const dispatcher = new Dispatcher(store, channel, ledger, directory, systemClock, new AuditTrail(null));
+  const keys = SqliteKeyStore.open(join(dir, `keys-${recipients}.sqlite`));
+  const dispatcher = new Dispatcher(store, channel, ledger, directory, systemClock, new PersonalDataVault(keys), new AuditTrail(null));
   const started = performance.now();
   await dispatcher.onApplicationBootstrap();
   while ((await ledger.checkpoint()) !== head) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -131,6 +133,7 @@ async function fanOutRun(dir: string, recipients: number): Promise<{ recipients:
   const deliveries = dispatcher.deliveredCount();
   await dispatcher.onApplicationShutdown();
   await ledger.close();
+  await keys.close();
   await store.close();
   return { recipients, seconds, deliveries };
 }

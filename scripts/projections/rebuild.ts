@@ -11,7 +11,7 @@
 import { PROJECTION_NAMES, ProjectionName } from '@cmx/projector/project-events/projection';
 import { rebuildProjection, RebuildProgress } from '@cmx/projector/rebuild-projections/rebuild-projection';
 import { availableParallelism } from 'node:os';
-import { ConfigError, loadConfig, openEventStore, openReadModelDatabase } from '@cmx/platform';
+import { ConfigError, loadConfig, openPublicEventStore, openReadModelDatabase } from '@cmx/platform';
 
 const BAR_WIDTH = 30;
 
@@ -39,7 +39,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const config = loadConfig();
-  const store = await openEventStore(config);
+  const store = await openPublicEventStore(config);
   const db = openReadModelDatabase(config);
   try {
     for (const name of (names.length > 0 ? names : PROJECTION_NAMES) as ProjectionName[]) {

@@ -72,3 +72,41 @@ export class DistributionResolvesToNobody extends ExchangeError {
     ]);
   }
 }
+
+export class NotCaseOwner extends ExchangeError {
+  readonly code = 'not_case_owner';
+  constructor(caseId: string) {
+    super(`Only the owner of case ${caseId} or an admin may erase or restrict its persons`);
+  }
+}
+
+export class CaseErasedWhole extends ExchangeError {
+  readonly code = 'case_erased';
+  constructor(caseId: string) {
+    super(`Case ${caseId} was erased and takes no more messages`);
+  }
+}
+
+/** A message names a person that was erased: their data may not come back under the same ref. */
+export class PersonErased extends ExchangeError {
+  readonly code = 'person_erased';
+  constructor(violations: readonly FieldViolation[]) {
+    super('The message names persons erased from the case', violations);
+  }
+}
+
+/** An erasure or restriction that would change nothing: already erased, already restricted, or not restricted. */
+export class ProtectionUnchanged extends ExchangeError {
+  readonly code = 'protection_unchanged';
+  constructor(violations: readonly FieldViolation[]) {
+    super('The request would change nothing', violations);
+  }
+}
+
+/** A repeat of a message whose persons were erased since: its content can no longer be compared. */
+export class MessageErased extends ExchangeError {
+  readonly code = 'message_erased';
+  constructor(messageId: string) {
+    super(`messageId ${messageId} names persons erased since it was accepted; it is not accepted again`);
+  }
+}

@@ -1,5 +1,5 @@
 import { CASE_REPORT_MESSAGE_TYPES, type CaseReport, type CmfMessage, type InterceptionReportedBody } from '@cmx/contracts';
-import type { CaseEvent } from './case-events';
+import type { AnyCaseEvent, CaseEvent, CaseProtectionEvent } from './case-events';
 import { CaseFacets, facetsOfMessage, mergeFacets, NO_FACETS } from './case-facets';
 
 export type CaseStatus = 'absent' | 'open' | 'closed';
@@ -15,6 +15,11 @@ export interface CaseState {
   /** messageIds of the case's information.requested messages. */
   readonly informationRequests: ReadonlySet<string>;
   readonly facets: CaseFacets;
+  /** The person each document was last said to be held by, by document ref. */
+  readonly documentHolders: ReadonlyMap<string, string>;
+  readonly erased: ReadonlySet<string>;
+  readonly restricted: ReadonlySet<string>;
+  readonly wholeCaseErased: boolean;
 }
 
 export const initialCaseState: CaseState = {
@@ -24,15 +29,21 @@ export const initialCaseState: CaseState = {
   personRefs: new Set(),
   informationRequests: new Set(),
   facets: NO_FACETS,
+  documentHolders: new Map(),
+  erased: new Set(),
+  restricted: new Set(),
+  wholeCaseErased: false,
 };
 
-export function evolve(state: CaseState, event: CaseEvent): CaseState {
+export function evolve(state: CaseState, event: AnyCaseEvent): CaseState {
+  if (isProtectionEvent(event)) return evolveProtection(state, event);
   const { message, entitledParties } = event.data;
   const next: CaseState = {
     ...state,
     version: state.version + 1,
     participants: union(state.participants, entitledParties),
     facets: event.data.caseFacets ?? facetsAfter(state, message),
+    documentHolders: withHolders(state.documentHolders, message),
   };
   switch (event.type) {
     case 'CaseOpened':
@@ -49,6 +60,74 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
     case 'InterceptionReported':
       return next;
   }
+}
+
+const isProtectionEvent = (event: AnyCaseEvent): event is CaseProtectionEvent =>
+  event.type === 'CaseErased' || event.type === 'CaseRestricted' || event.type === 'CaseRestrictionLifted';
+
+function evolveProtection(state: CaseState, { type, data }: CaseProtectionEvent): CaseState {
+  const refs = data.wholeCase ? [...state.personRefs] : (data.personRefs ?? []);
+  const next = { ...state, version: state.version + 1 };
+  switch (type) {
+    case 'CaseErased':
+      return { ...next, erased: union(state.erased, refs), restricted: without(state.restricted, refs), wholeCaseErased: state.wholeCaseErased || data.wholeCase === true };
+    case 'CaseRestricted':
+      return { ...next, restricted: union(state.restricted, refs) };
+    case 'CaseRestrictionLifted':
+      return { ...next, restricted: without(state.restricted, refs) };
+  }
+}
+
+/** Documents of this message without a holderRef whose holder an earlier message named: sealing puts them under that person's key. */
+export function carriedHolders(state: CaseState, message: CmfMessage): Record<string, string> {
+  const holders: Record<string, string> = {};
+  if (!isCaseReportMessage(message)) return holders;
+  for (const document of message.body.documents ?? []) {
+    const holder = state.documentHolders.get(document.ref);
+    if (document.holderRef === undefined && holder !== undefined) holders[document.ref] = holder;
+  }
+  return holders;
+}
+
+function withHolders(holders: ReadonlyMap<string, string>, message: CmfMessage): ReadonlyMap<string, string> {
+  if (!isCaseReportMessage(message) || !message.body.documents?.some((document) => document.holderRef !== undefined)) return holders;
+  const next = new Map(holders);
+  for (const document of message.body.documents) if (document.holderRef !== undefined) next.set(document.ref, document.holderRef);
+  return next;
+}
+
+/** The persons whose data this message holds. */
+export function personsOfMessage(state: Pick<CaseState, 'documentHolders'>, message: CmfMessage): Set<string> {
+  const persons = new Set([...definedPersonRefs(message), ...personReferences(message).map(({ ref }) => ref)]);
+  if (isCaseReportMessage(message)) {
+    for (const document of message.body.documents ?? []) {
+      const holder = state.documentHolders.get(document.ref);
+      if (holder !== undefined) persons.add(holder);
+    }
+  }
+  return persons;
+}
+
+/**
+ * What an erasure or restriction concerns in a case's history: the messages holding data of the persons
+ * (defining them, a document they hold, a payment or an arrest naming them), or every message for the
+ * whole case, and the parties entitled to any of them.
+ */
+export function concernedMessages(history: readonly AnyCaseEvent[], refs: readonly string[] | 'wholeCase'): { messageIds: string[]; entitledParties: string[] } {
+  const messageIds: string[] = [];
+  const parties = new Set<string>();
+  let state: Pick<CaseState, 'documentHolders'> = initialCaseState;
+  for (const event of history) {
+    if (isProtectionEvent(event)) continue;
+    const { message, entitledParties } = event.data;
+    const persons = personsOfMessage(state, message);
+    if (refs === 'wholeCase' || refs.some((ref) => persons.has(ref))) {
+      messageIds.push(event.metadata.messageId);
+      entitledParties.forEach((party) => parties.add(party));
+    }
+    state = { documentHolders: withHolders(state.documentHolders, message) };
+  }
+  return { messageIds, entitledParties: [...parties].sort() };
 }
 
 /** The case's facets once this message is added to it. */
@@ -78,6 +157,12 @@ export function personReferences(message: CmfMessage): { path: string; ref: stri
     (body.arrestedPersonIds ?? []).forEach((ref, index) => references.push({ path: `body.arrestedPersonIds[${index}]`, ref }));
   }
   return references;
+}
+
+function without<T>(set: ReadonlySet<T>, values: Iterable<T>): ReadonlySet<T> {
+  const result = new Set(set);
+  for (const value of values) result.delete(value);
+  return result.size === set.size ? set : result;
 }
 
 function union<T>(set: ReadonlySet<T>, values: Iterable<T>): ReadonlySet<T> {

@@ -2,11 +2,33 @@ import type { TimelineEntry } from '@cmx/case-domain';
 
 export const DELIVERY_CHANNEL = Symbol('DELIVERY_CHANNEL');
 
-/** What a recipient receives: the timeline entry plus the case and the store position. */
-export interface DeliveryPayload extends TimelineEntry {
+/** What a recipient receives of a message: the timeline entry plus the case and the store position. */
+export interface MessagePayload extends TimelineEntry {
   readonly caseId: string;
   readonly position: string;
 }
+
+/**
+ * What a recipient of messages of a case receives when persons of it, or the whole case, are erased: which
+ * messages it should delete its copies of. `messageId` is the erasure's own id (acknowledge it like a message).
+ */
+export interface ErasureNoticePayload {
+  readonly caseId: string;
+  readonly position: string;
+  readonly caseVersion: number;
+  readonly messageId: string;
+  readonly type: 'erasure.notice';
+  readonly sender: string;
+  readonly receivedAt: string;
+  readonly personRefs?: readonly string[];
+  readonly wholeCase?: true;
+  /** The messages the recipient received that held the erased data. */
+  readonly messageIds: readonly string[];
+  readonly erasedAt: string;
+  readonly reason: string;
+}
+
+export type DeliveryPayload = MessagePayload | ErasureNoticePayload;
 
 export interface Delivery {
   readonly party: string;

@@ -62,3 +62,10 @@ export class RateLimited extends ExchangeError {
     super(`Too many requests; retry after ${retryAfterSeconds} s`, [{ retryAfterSeconds }]);
   }
 }
+
+export class InvalidErasure extends ExchangeError {
+  readonly code = 'invalid_erasure';
+  constructor(violations: readonly FieldViolation[]) {
+    super('The erasure request is not valid', violations);
+  }
+}

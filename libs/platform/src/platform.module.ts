@@ -7,6 +7,7 @@ import { DELIVERY_LEDGER, DeliveryLedger, PostgresDeliveryLedger, SqliteDelivery
 import { EVENT_STORE, EventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@cmx/event-store';
 import { PostgresSqlDatabase, READ_MODEL_DATABASE, SqlDatabase, SqliteSqlDatabase } from '@cmx/read-models';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
+import { KEY_STORE, KeyStore, OpeningEventStore, PERSONAL_DATA_VAULT, PersonalDataVault, PostgresKeyStore, SqliteKeyStore } from '@cmx/personal-data';
 import { AUDIT_RECORDER, AuditTrail } from './audit/audit-trail';
 import { checkpointPolicy, embeddedLedgerFile, openAuditLog, openSigningKey } from './audit/open-audit-log';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -47,6 +48,19 @@ function openDeliveryLedger(config: ExchangeConfig, audit: CheckpointPolicy | un
   return SqliteDeliveryLedger.open(embeddedLedgerFile(config), audit);
 }
 
+/** The data keys: PostgreSQL unless the whole exchange is embedded (`DATA_DIR/keys.sqlite`), never beside the events in EventStoreDB. */
+export function openKeyStore(config: ExchangeConfig): KeyStore {
+  if (config.databaseUrl) return PostgresKeyStore.open(config.databaseUrl!, config.databaseSchema);
+  mkdirSync(config.dataDir, { recursive: true });
+  return SqliteKeyStore.open(join(config.dataDir, 'keys.sqlite'));
+}
+
+/** The event store as the read models see it: persons opened, erased and restricted ones withheld (the rebuild and its workers). */
+export async function openPublicEventStore(config: ExchangeConfig): Promise<EventStore> {
+  const keys = openKeyStore(config);
+  return new OpeningEventStore(await openEventStore(config), new PersonalDataVault(keys), 'public', keys);
+}
+
 const AUDIT_CHECKPOINT_POLICY = Symbol('AUDIT_CHECKPOINT_POLICY');
 
 export interface PlatformOptions {
@@ -65,6 +79,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
     @Inject(READ_MODEL_DATABASE) private readonly readModels: SqlDatabase,
     @Inject(AUDIT_LOG) private readonly auditLog: AuditLog,
+    @Inject(KEY_STORE) private readonly keyStore: KeyStore,
     @Inject(AUDIT_RECORDER) private readonly recorder: AuditRecorder | null,
     @Inject(EXCHANGE_CONFIG) private readonly config: ExchangeConfig,
     probes: EngineProbes,
@@ -74,6 +89,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     probes.register({ role: 'deliveryLedger', engine: tables, ping: () => ledger.ping() });
     probes.register({ role: 'readModels', engine: readModels.engine, ping: () => readModels.ping() });
     probes.register({ role: 'auditLog', engine: tables, ping: () => auditLog.ping() });
+    probes.register({ role: 'keyStore', engine: tables, ping: () => keyStore.ping() });
   }
 
   /** Throws ConfigError (before any engine is opened) when the audit signing key is missing or unreadable. */
@@ -108,6 +124,8 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
           useFactory: (policy: CheckpointPolicy) => openDeliveryLedger(config, config.audit.enabled ? policy : undefined),
         },
         { provide: READ_MODEL_DATABASE, useFactory: () => openReadModelDatabase(config) },
+        { provide: KEY_STORE, useFactory: () => openKeyStore(config) },
+        { provide: PERSONAL_DATA_VAULT, inject: [KEY_STORE], useFactory: (keys: KeyStore) => new PersonalDataVault(keys, config.personalData.encryption) },
         { provide: CLOCK, useValue: systemClock },
         EngineProbes,
         MembershipFollower,
@@ -126,11 +144,16 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         MembershipFollower,
         AUDIT_LOG,
         AuditTrail,
+        KEY_STORE,
+        PERSONAL_DATA_VAULT,
       ],
     };
   }
 
   onApplicationBootstrap(): void {
+    if (!this.config.personalData.encryption) {
+      new Logger('PersonalData').warn('PERSONAL_DATA_ENCRYPTION=off: new messages are stored with their persons unsealed and cannot be erased. For benchmarks only, never with real data.');
+    }
     if (!this.recorder) {
       this.logger.warn('AUDIT_LOG=off: nothing this process serves or receives is logged. For benchmarks only, never with real data.');
       return;
@@ -146,6 +169,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     await this.auditLog.close();
     await this.ledger.close();
     await this.readModels.close();
+    await this.keyStore.close();
     await this.store.close();
   }
 }

@@ -66,6 +66,10 @@ export class PostgresSqlDatabase implements SqlDatabase {
     }
   }
 
+  async reclaimOverwrittenRows(): Promise<void> {
+    await this.pool.query('VACUUM case_summaries, board_case_states, board_cases, boards');
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }

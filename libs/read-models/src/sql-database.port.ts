@@ -25,6 +25,11 @@ export interface SqlDatabase extends SqlStatements {
    * they run shows in none of them. Only queries; a write inside is refused.
    */
   readSnapshot<T>(work: (reads: Pick<SqlStatements, 'query'>) => Promise<T>): Promise<T>;
+  /**
+   * After rows holding erased data were overwritten: SQLite (secure_delete on, so freed space is zeroed) moves
+   * its WAL into the file and truncates it; PostgreSQL vacuums the read-model tables so dead rows are reclaimed.
+   */
+  reclaimOverwrittenRows(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -51,6 +51,8 @@ export class SqliteSqlDatabase implements SqlDatabase {
       const db = new Database(file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // Deleted and overwritten rows are zeroed in the file, so that erased persons' rows leave no bytes behind.
+      db.pragma('secure_delete = ON');
       // A rebuild swaps a whole model in one transaction; other writers wait for it rather than fail.
       db.pragma('busy_timeout = 60000');
       return db;
@@ -98,6 +100,14 @@ export class SqliteSqlDatabase implements SqlDatabase {
       }
     });
     this.snapshots = next.catch(() => undefined);
+    return next;
+  }
+
+  reclaimOverwrittenRows(): Promise<void> {
+    const next = this.queue.then(() => {
+      this.writer.connection.pragma('wal_checkpoint(TRUNCATE)');
+    });
+    this.queue = next.catch(() => undefined);
     return next;
   }
 

@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Delivery, DELIVERY_CHANNEL, DELIVERY_LEDGER, DeliveryChannel, DeliveryLedger } from '@cmx/delivery';
+import { CaseProtectionData, isCaseProtectionEventType } from '@cmx/case-domain';
 import { BatchedSubscription, EVENT_STORE, EventStore, StoredEvent } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
+import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
 import { AuditTrail, CLOCK, Clock } from '@cmx/platform';
 import { SubscriptionBook } from '../subscriptions/subscription-book';
 import { deliveriesOf } from './deliveries-of';
 import { disclosuresOf } from './disclosures-of';
+import { erasureNoticesOf } from './erasure-notices-of';
+import { openDeliveries } from './open-deliveries';
 
 /** Events handed to the channel in one go. */
 const MAX_BATCH_EVENTS = 500;
@@ -32,6 +36,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
     @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -56,12 +61,21 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     return this.delivered;
   }
 
+  /**
+   * The ledger keeps each payload as the store holds it, sealed; the channel gets it opened for each recipient.
+   * An erasure is applied to the keys before the batch is opened, so no record written after it holds its data.
+   */
   private async deliverBatch(batch: readonly StoredEvent[]): Promise<void> {
     const deliveries: Delivery[] = [];
     for (const event of batch) {
-      if (!this.subscriptions.apply(event)) deliveries.push(...deliveriesOf(event, this.subscriptions));
+      if (this.subscriptions.apply(event)) continue;
+      if (isCaseProtectionEventType(event.type)) deliveries.push(...(await this.protect(event, deliveries)));
+      else deliveries.push(...deliveriesOf(event, this.subscriptions));
     }
-    if (this.channel) await this.channel.deliver(deliveries);
+    if (this.channel) {
+      const keys = await this.vault.caseKeysOf(deliveries.map((delivery) => delivery.payload.caseId));
+      await this.channel.deliver(openDeliveries(deliveries, keys));
+    }
     const channel = this.channel?.kind ?? 'feed';
     await this.ledger.record({
       deliveries,
@@ -71,6 +85,19 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       checkpoint: batch[batch.length - 1].position,
     });
     this.delivered += deliveries.length;
+  }
+
+  /** Applies the event to the keys (again, if the gateway did) and makes an erasure's notices: to whoever received a message it concerns, in the ledger or earlier in this batch. */
+  private async protect(event: StoredEvent, earlierInBatch: readonly Delivery[]): Promise<Delivery[]> {
+    await this.vault.applyProtection(event);
+    if (event.type !== 'CaseErased') return [];
+    const data = event.data as unknown as CaseProtectionData;
+    const concerned = new Set(data.messageIds);
+    const receivedBy = new Map<string, Set<string>>();
+    const received = (messageId: string, party: string) => receivedBy.set(messageId, (receivedBy.get(messageId) ?? new Set()).add(party));
+    for (const [messageId, recipients] of await this.ledger.recipientsOf(data.messageIds)) recipients.forEach(({ party }) => received(messageId, party));
+    for (const { party, payload } of earlierInBatch) if (concerned.has(payload.messageId.toLowerCase())) received(payload.messageId.toLowerCase(), party);
+    return erasureNoticesOf(event, receivedBy);
   }
 
   /** A dispatcher that cannot deliver stops: its supervisor restarts it and it resumes from the checkpoint. */

@@ -10,6 +10,8 @@ export interface FeedStreamOptions {
   readonly heartbeatMs: number;
   /** Called with each page before any of it is written; when it throws, the stream ends with nothing of the page sent. */
   readonly beforeSending: (items: readonly FeedItem[]) => Promise<void>;
+  /** Each page as the party may read it (what the ledger keeps sealed, opened); as read when absent. */
+  readonly open?: (items: readonly FeedItem[]) => Promise<FeedItem[]>;
 }
 
 /**
@@ -45,7 +47,8 @@ export async function streamFeed(response: ServerResponse, options: FeedStreamOp
   try {
     while (!closed) {
       recordedMeanwhile = false;
-      const items = await ledger.readFeed(party, cursor, pageSize);
+      const read = await ledger.readFeed(party, cursor, pageSize);
+      const items = options.open ? await options.open(read) : read;
       if (items.length > 0) await options.beforeSending(items);
       if (closed) return;
       for (const item of items) {

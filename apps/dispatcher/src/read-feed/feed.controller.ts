@@ -2,9 +2,11 @@ import { Controller, Get, Headers, Inject, Logger, Query, Res } from '@nestjs/co
 import type { FastifyReply } from 'fastify';
 import type { AuditChannel } from '@cmx/audit';
 import { DELIVERY_LEDGER, DeliveryLedger, FeedItem } from '@cmx/delivery';
+import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
 import { Actor, AuditTrail, EXCHANGE_CONFIG, ExchangeConfig, QueryParameters, RequestActor } from '@cmx/platform';
 import { feedRequest } from './feed-request';
 import { streamFeed } from './feed-stream';
+import { openFeedItems } from './open-feed-items';
 
 export interface FeedPage {
   readonly items: readonly FeedItem[];
@@ -20,6 +22,7 @@ export class FeedController {
   constructor(
     @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
     @Inject(EXCHANGE_CONFIG) private readonly config: ExchangeConfig,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -35,7 +38,7 @@ export class FeedController {
     const wantsEvents = (accept ?? '').includes('text/event-stream');
     const { after, limit } = feedRequest(query, wantsEvents ? lastEventId : undefined);
     if (!wantsEvents) {
-      const items = await this.ledger.readFeed(party, after, limit);
+      const items = await openFeedItems(this.vault, await this.ledger.readFeed(party, after, limit), party);
       await this.consulted(actor, items, 'feed');
       const page: FeedPage = { items, nextCursor: items.length > 0 ? items[items.length - 1].cursor : (after ?? null) };
       await reply.send(page);
@@ -45,7 +48,8 @@ export class FeedController {
     reply.raw.setHeader('x-request-id', actor.requestId);
     reply.hijack();
     const beforeSending = (items: readonly FeedItem[]) => this.consulted(actor, items, 'sse');
-    await streamFeed(reply.raw, { ledger: this.ledger, party, after, pageSize: limit, heartbeatMs: this.config.feedHeartbeatMs, beforeSending }).catch(
+    const open = (items: readonly FeedItem[]) => openFeedItems(this.vault, items, party);
+    await streamFeed(reply.raw, { ledger: this.ledger, party, after, pageSize: limit, heartbeatMs: this.config.feedHeartbeatMs, beforeSending, open }).catch(
       (error: unknown) => {
         // The response has begun: the client sees the stream end, and resumes from its last id.
         this.logger.error(`feed stream of ${party} ended: ${(error as Error)?.stack ?? String(error)}`);

@@ -10,15 +10,18 @@ import {
   evolve,
   initialCaseState,
   MessageIdReused,
+  MessageErased,
 } from '@cmx/case-domain';
 import { InvalidMessage } from '@cmx/errors';
 import { EVENT_STORE, EventStore, JsonObject, StoredEvent } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
+import { hasErasedValues, KeysErased, PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
 import { CLOCK, Clock } from '@cmx/platform';
 import { CaseStateCache } from './case-state-cache';
-import { KeyedSerializer } from './keyed-serializer';
+import { CaseWriteQueue } from './case-write-queue';
 import { Receipt, receiptOf } from './receipt';
 import { sameContent } from './same-content';
+
 
 export interface SubmitOutcome {
   readonly receipt: Receipt;
@@ -31,13 +34,13 @@ const MAX_DECIDE_ATTEMPTS = 5;
 
 @Injectable()
 export class SubmitMessageService {
-  private readonly perCase = new KeyedSerializer();
-
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
     private readonly caseStates: CaseStateCache,
+    private readonly perCase: CaseWriteQueue,
   ) {}
 
   async submit(input: unknown, caller: string): Promise<SubmitOutcome> {
@@ -61,12 +64,23 @@ export class SubmitMessageService {
           if (earlier) return this.repeatOf(earlier, message);
           throw refusal;
         }
+        const owner = state.owner ?? caller;
+        let sealed: CaseMessageData[];
+        try {
+          sealed = await Promise.all(events.map((event) => this.vault.seal(event.data, owner)));
+        } catch (error) {
+          // Another gateway erased a person of the case since this one read it: decide again on the case as it is.
+          if (!(error instanceof KeysErased)) throw error;
+          this.caseStates.forget(caseId);
+          if (attempt >= MAX_DECIDE_ATTEMPTS) throw error;
+          continue;
+        }
         const result = await this.store.append(
           caseStreamName(caseId),
-          events.map((event) => ({
+          events.map((event, index) => ({
             id: messageId,
             type: event.type,
-            data: event.data as unknown as JsonObject,
+            data: sealed[index] as unknown as JsonObject,
             metadata: event.metadata as unknown as JsonObject,
           })),
           state.version,
@@ -95,8 +109,13 @@ export class SubmitMessageService {
     return this.caseStates.load(caseId);
   }
 
-  private repeatOf(earlier: StoredEvent, message: CmfMessage): SubmitOutcome {
-    if (!sameContent((earlier.data as unknown as CaseMessageData).message, message)) throw new MessageIdReused(earlier.id);
+  /** Stored content is compared opened; a message whose persons were erased since cannot be compared, and is never accepted again. */
+  private async repeatOf(earlier: StoredEvent, message: CmfMessage): Promise<SubmitOutcome> {
+    const [opened] = await this.vault.openEvents([earlier], 'everything');
+    if (!sameContent((opened.data as unknown as CaseMessageData).message, message)) {
+      if (hasErasedValues((opened.data as unknown as CaseMessageData).message.body)) throw new MessageErased(earlier.id);
+      throw new MessageIdReused(earlier.id);
+    }
     return { receipt: receiptOf(earlier), firstReceipt: false };
   }
 }

@@ -14,7 +14,7 @@ import {
   listFragmentsOf,
   StoredBoardTotals,
 } from '@cmx/read-models';
-import { caseEventOf, unloadedCaseIds } from './case-events-of';
+import { caseEventOf, refoldedStates, unloadedCaseIds } from './case-events-of';
 import { CasesInMemory, dirtyReadersOf } from './cases-in-memory';
 import { computedOnce, foldForReaders } from './shared-states';
 import { Projection, ProjectionOptions, rowsOfCases, upsertRows } from './projection';
@@ -82,6 +82,16 @@ export class BoardsProjection implements Projection {
     if (!projected) return;
     const { caseId, readers } = projected;
     foldForReaders(this.cases.touch(caseId).states, readers, (boardCase) => evolveBoardCase(boardCase, projected), dirtyReadersOf(this.dirty, caseId));
+  }
+
+  /** The case's old contributions stay: the flush takes them out of its boards' totals and puts the new ones in. */
+  refold(caseId: string, history: readonly StoredEvent[]): void {
+    const { states } = this.cases.touch(caseId);
+    const dirty = dirtyReadersOf(this.dirty, caseId);
+    for (const [reader, boardCase] of refoldedStates(history, evolveBoardCase)) {
+      states.set(reader, boardCase);
+      dirty.add(reader);
+    }
   }
 
   async flush(tx: SqlStatements): Promise<void> {

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@cmx/event-store';
 import type { SqlStatements } from '@cmx/read-models';
 import { CaseSummary, evolveCaseSummary } from '@cmx/read-models';
-import { caseEventOf, unloadedCaseIds } from './case-events-of';
+import { caseEventOf, refoldedStates, unloadedCaseIds } from './case-events-of';
 import { CasesInMemory, dirtyReadersOf } from './cases-in-memory';
 import { computedOnce, foldForReaders } from './shared-states';
 import { Projection, ProjectionOptions, rowsOfCases, upsertRows } from './projection';
@@ -34,6 +34,15 @@ export class CaseSummariesProjection implements Projection {
     if (!projected) return;
     const { caseId, readers } = projected;
     foldForReaders(this.cases.touch(caseId), readers, (summary) => evolveCaseSummary(summary, projected), dirtyReadersOf(this.dirty, caseId));
+  }
+
+  refold(caseId: string, history: readonly StoredEvent[]): void {
+    const summaries = this.cases.touch(caseId);
+    const dirty = dirtyReadersOf(this.dirty, caseId);
+    for (const [reader, summary] of refoldedStates(history, evolveCaseSummary)) {
+      summaries.set(reader, summary);
+      dirty.add(reader);
+    }
   }
 
   async flush(tx: SqlStatements): Promise<void> {

@@ -1,5 +1,8 @@
+import { caseStreamName } from '@cmx/case-domain';
 import { BatchedSubscription, type EventStore, type StoredEvent } from '@cmx/event-store';
+import type { PersonalDataVault } from '@cmx/personal-data';
 import type { SqlDatabase } from '@cmx/read-models';
+import { protectedCaseOf } from './case-events-of';
 import type { Projection } from './projection';
 import { lockCheckpoint, ProjectionCheckpoint, readCheckpoint, saveCheckpoint } from './projection-checkpoints';
 
@@ -24,6 +27,7 @@ export class ProjectionRunner {
   constructor(
     private readonly store: EventStore,
     private readonly db: SqlDatabase,
+    private readonly vault: PersonalDataVault,
     private readonly newProjection: () => Projection,
     private readonly onFailure: (error: unknown) => void,
   ) {
@@ -60,16 +64,34 @@ export class ProjectionRunner {
     };
   }
 
-  private async write(batch: readonly StoredEvent[]): Promise<void> {
-    const checkpoint = { position: batch[batch.length - 1].position, generation: this.checkpoint.generation };
+  /**
+   * The batch is opened as the read models see it (erased and restricted persons withheld) once the keys
+   * hold its erasures and restrictions; each of those folds its case again from its stream up to it.
+   */
+  private async write(sealed: readonly StoredEvent[]): Promise<void> {
+    const checkpoint = { position: sealed[sealed.length - 1].position, generation: this.checkpoint.generation };
+    const histories = new Map<StoredEvent, StoredEvent[]>();
+    for (const event of sealed) {
+      const caseId = protectedCaseOf(event);
+      if (caseId === undefined) continue;
+      await this.vault.applyProtection(event);
+      histories.set(event, await this.store.readStream(caseStreamName(caseId), { limit: event.streamVersion }));
+    }
+    for (const [event, history] of histories) histories.set(event, await this.vault.openEvents(history, 'public'));
+    const batch = await this.vault.openEvents(sealed, 'public');
     await this.db.transaction(async (tx) => {
       if ((await lockCheckpoint(tx, this.projection.name)).generation !== checkpoint.generation) throw new RebuiltMeanwhile();
       await this.projection.load(batch, tx);
-      batch.forEach((event) => this.projection.fold(event));
+      batch.forEach((event, index) => {
+        const history = histories.get(sealed[index]);
+        if (history) this.projection.refold(protectedCaseOf(event)!, history);
+        else this.projection.fold(event);
+      });
       await this.projection.flush(tx);
       await saveCheckpoint(tx, this.projection.name, checkpoint);
     });
     this.checkpoint = checkpoint;
+    if (histories.size > 0) await this.db.reclaimOverwrittenRows();
   }
 
   private fail(error: unknown): void {
@@ -84,3 +106,4 @@ export class ProjectionRunner {
     await this.start();
   }
 }
+

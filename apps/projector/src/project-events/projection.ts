@@ -21,6 +21,11 @@ export interface Projection {
   /** Reads the rows the events will change that are not in memory yet. */
   load(events: readonly StoredEvent[], db: SqlStatements): Promise<void>;
   fold(event: StoredEvent): void;
+  /**
+   * Replaces every reader's state of the case with one folded from its history (after an erasure or a
+   * restriction changed what its messages show), so that the next flush overwrites its rows.
+   */
+  refold(caseId: string, history: readonly StoredEvent[]): void;
   /** Writes every row changed since the last flush. */
   flush(tx: SqlStatements): Promise<void>;
   /** Deletes every row the projection owns (before a rebuilt model replaces them). */

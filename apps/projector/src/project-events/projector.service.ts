@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
+import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
 import { EngineProbes, EXCHANGE_CONFIG, ExchangeConfig } from '@cmx/platform';
 import { READ_MODEL_DATABASE, SqlDatabase } from '@cmx/read-models';
 import { newProjection } from './new-projection';
@@ -16,11 +17,12 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(READ_MODEL_DATABASE) db: SqlDatabase,
     @Inject(EXCHANGE_CONFIG) config: ExchangeConfig,
+    @Inject(PERSONAL_DATA_VAULT) vault: PersonalDataVault,
     probes: EngineProbes,
   ) {
     const casesInMemory = config.projectorCasesInMemory;
     this.runners = PROJECTION_NAMES.map(
-      (name) => new ProjectionRunner(store, db, () => newProjection(name, { casesInMemory }), (error) => this.fail(name, error)),
+      (name) => new ProjectionRunner(store, db, vault, () => newProjection(name, { casesInMemory }), (error) => this.fail(name, error)),
     );
     for (const runner of this.runners) probes.registerReport({ section: 'projections', name: runner.name, read: () => runner.lag() });
   }

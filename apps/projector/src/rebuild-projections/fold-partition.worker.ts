@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StreamPartition } from '@cmx/event-store';
-import { ExchangeConfig, openEventStore } from '@cmx/platform';
+import { ExchangeConfig, openPublicEventStore } from '@cmx/platform';
 import { newProjection } from '../project-events/new-projection';
 import type { ProjectionName } from '../project-events/projection';
 import { RecordedStatement, RecordedStatements } from './recorded-statements';
@@ -20,7 +20,7 @@ export type FoldPartitionMessage =
 
 /** Folds one partition of the store, up to `head`, into a projection rebuilt from nothing, and sends back its flush. */
 async function foldPartition({ config, name, partition, head, readBatch }: FoldPartitionData): Promise<void> {
-  const store = await openEventStore(config);
+  const store = await openPublicEventStore(config);
   try {
     const projection = newProjection(name, { startsEmpty: true });
     const last = BigInt(head);

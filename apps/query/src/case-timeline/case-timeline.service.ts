@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CaseMessageData, CaseNotFound, caseStreamName, isEntitled, TimelineEntry, timelineEntryOf } from '@cmx/case-domain';
+import { anyTimelineEntryOf, CaseMessageData, CaseNotFound, caseStreamName, isEntitled, ProtectionTimelineEntry, TimelineEntry } from '@cmx/case-domain';
 import { DELIVERY_LEDGER, DeliveryLedger, Recipient } from '@cmx/delivery';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
+import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
 
 /** On the caller's own messages only: who received it, by which channel, and who acknowledged it. */
-export type CaseTimelineEntry = TimelineEntry & { readonly recipients?: readonly Recipient[] };
+export type CaseTimelineEntry = (TimelineEntry | ProtectionTimelineEntry) & { readonly recipients?: readonly Recipient[] };
 
 export interface CaseTimeline {
   readonly caseId: string;
@@ -24,18 +25,21 @@ export class CaseTimelineService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
-  /** The messages of a case the party is entitled to; a party entitled to none learns only that there is nothing for it. */
+  /**
+   * The messages of a case the party is entitled to, with what they hold of persons opened for it (erased persons,
+   * and restricted ones unless it owns the case, as placeholders), and the case's erasures and restrictions.
+   * A party entitled to none learns only that there is nothing for it.
+   */
   async timeline(caseId: string, party: string, page: TimelinePage): Promise<CaseTimeline> {
     const events = await this.store.readStream(caseStreamName(caseId));
     const visible = events.filter((event) => isEntitled(event.data as unknown as CaseMessageData, party));
     if (visible.length === 0) throw new CaseNotFound(caseId);
 
     const after = visible.filter((event) => event.streamVersion > page.afterVersion);
-    const entries = after
-      .slice(0, page.limit)
-      .map((event) => timelineEntryOf(event.data as unknown as CaseMessageData, event.streamVersion));
+    const entries = (await this.vault.openEvents(after.slice(0, page.limit), { reader: party })).map(anyTimelineEntryOf);
     const hasMore = after.length > entries.length;
     return {
       caseId,
@@ -45,7 +49,7 @@ export class CaseTimelineService {
     };
   }
 
-  private async withRecipientsOfOwnMessages(entries: readonly TimelineEntry[], party: string): Promise<CaseTimelineEntry[]> {
+  private async withRecipientsOfOwnMessages(entries: readonly (TimelineEntry | ProtectionTimelineEntry)[], party: string): Promise<CaseTimelineEntry[]> {
     const own = entries.filter((entry) => entry.sender === party).map((entry) => entry.messageId.toLowerCase());
     if (own.length === 0) return [...entries];
     const recipients = await this.ledger.recipientsOf(own);

@@ -35,6 +35,16 @@ export interface ExchangeConfig {
   /** Cases each projection keeps in memory between batches; the least recently touched beyond it are reloaded when needed. */
   readonly projectorCasesInMemory: number;
   readonly audit: AuditConfig;
+  readonly personalData: PersonalDataConfig;
+}
+
+export interface PersonalDataConfig {
+  /** PERSONAL_DATA_ENCRYPTION=off stores new messages unsealed (benchmarks only): every process then says so at start. */
+  readonly encryption: boolean;
+  /** A case's review date is this many days after its last message (GET /v1/retention/due). */
+  readonly retentionReviewDays: number;
+  /** `npm run retention:sweep` erases whole cases this many days after their last case report. */
+  readonly retentionDeleteDays: number;
 }
 
 export interface AuditConfig {
@@ -92,6 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
       checkpointEveryMs: integerSetting(env, 'AUDIT_CHECKPOINT_SECONDS', 60, 1, 86_400) * 1_000,
       retentionDays: integerSetting(env, 'AUDIT_RETENTION_DAYS', 1_095, 1, 36_500),
       production: env.NODE_ENV?.trim() === 'production',
+    },
+    personalData: {
+      encryption: choiceSetting(env, 'PERSONAL_DATA_ENCRYPTION', ['on', 'off'] as const, 'on') === 'on',
+      retentionReviewDays: integerSetting(env, 'RETENTION_REVIEW_DAYS', 1_825, 1, 36_500),
+      retentionDeleteDays: integerSetting(env, 'RETENTION_DELETE_DAYS', 3_650, 1, 36_500),
     },
   };
 }

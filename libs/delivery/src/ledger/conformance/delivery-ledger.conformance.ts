@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnknownCursor } from '@cmx/errors';
-import type { Delivery, DeliveryPayload } from '../../delivery-channel.port';
+import type { Delivery, DeliveryPayload, MessagePayload } from '../../delivery-channel.port';
 import type { DeliveryChannelKind, DeliveryLedger, DispatchedBatch, Recipient } from '../delivery-ledger.port';
 
 const T1 = '2025-03-01T10:00:00.000Z';
@@ -362,7 +362,7 @@ export function describeDeliveryLedgerConformance(name: string, openLedger: () =
   });
 }
 
-function payload(position: string, overrides: Partial<DeliveryPayload> = {}): DeliveryPayload {
+function payload(position: string, overrides: Partial<MessagePayload> = {}): MessagePayload {
   return {
     caseId: 'NL-2025-000123',
     position,

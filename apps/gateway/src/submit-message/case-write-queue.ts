@@ -1,5 +1,8 @@
-/** Runs tasks one at a time per key, in call order; tasks of different keys run concurrently. */
-export class KeyedSerializer {
+import { Injectable } from '@nestjs/common';
+
+/** Runs tasks one at a time per key (a case id: messages and erasures of one case are decided in turn), in call order; tasks of different keys run concurrently. */
+@Injectable()
+export class CaseWriteQueue {
   private readonly tails = new Map<string, Promise<void>>();
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {

@@ -1,10 +1,10 @@
-import { KeyedSerializer } from './keyed-serializer';
+import { CaseWriteQueue } from './case-write-queue';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('KeyedSerializer', () => {
+describe('CaseWriteQueue', () => {
   it('runs the tasks of one key one after another, in call order, even when one fails', async () => {
-    const serializer = new KeyedSerializer();
+    const serializer = new CaseWriteQueue();
     const log: string[] = [];
     const task = (name: string, fail = false) => async () => {
       log.push(`start ${name}`);
@@ -23,7 +23,7 @@ describe('KeyedSerializer', () => {
   });
 
   it('runs tasks of different keys concurrently', async () => {
-    const serializer = new KeyedSerializer();
+    const serializer = new CaseWriteQueue();
     const log: string[] = [];
     const task = (name: string) => async () => {
       log.push(`start ${name}`);

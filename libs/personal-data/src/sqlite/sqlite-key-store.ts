@@ -1,0 +1,180 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { newDataKey, type DataKey } from '../data-key-cipher';
+import { caseKeysOf, type DataKeyRow, type KeyCaseRow } from '../key-store-rows';
+import { KeysErased, type CaseKeys, type KeyStore, type ProtectionChange } from '../key-store.port';
+
+const CHUNK = 500;
+const KEY_COLUMNS = 'case_id, ref, key, restricted, erased';
+
+interface PendingProvide {
+  readonly caseId: string;
+  readonly owner: string;
+  readonly refs: readonly string[];
+  readonly resolve: (keys: ReadonlyMap<string, DataKey>) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The embedded key store, `DATA_DIR/keys.sqlite`: WAL with synchronous=FULL, and
+ * secure_delete so that a destroyed key's bytes are overwritten with zeros; the
+ * WAL is checkpointed and truncated after each erasure, so no copy of the key
+ * stays in it. Keys asked for in one turn of the event loop are made in one transaction.
+ */
+export class SqliteKeyStore implements KeyStore {
+  private pending: PendingProvide[] = [];
+  private flushScheduled = false;
+
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(file: string): SqliteKeyStore {
+    mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('secure_delete = ON');
+      db.pragma('busy_timeout = 10000');
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS key_cases (
+          case_id TEXT PRIMARY KEY,
+          owner TEXT NOT NULL,
+          erased INTEGER NOT NULL DEFAULT 0,
+          protection_version INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS data_keys (
+          case_id TEXT NOT NULL,
+          ref TEXT NOT NULL,
+          key BLOB,
+          restricted INTEGER NOT NULL DEFAULT 0,
+          erased INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (case_id, ref)
+        );`);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteKeyStore(db);
+  }
+
+  provide(caseId: string, owner: string, refs: readonly string[]): Promise<ReadonlyMap<string, DataKey>> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ caseId, owner, refs, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushPending());
+      }
+    });
+  }
+
+  private flushPending(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const outcomes: { keys?: Map<string, DataKey>; error?: unknown }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const request of batch) {
+          try {
+            outcomes.push({ keys: this.provideWithin(request) });
+          } catch (error) {
+            if (!(error instanceof KeysErased)) throw error;
+            outcomes.push({ error });
+          }
+        }
+      })();
+    } catch (error) {
+      batch.forEach((request) => request.reject(error));
+      return;
+    }
+    batch.forEach((request, index) => (outcomes[index].error ? request.reject(outcomes[index].error) : request.resolve(outcomes[index].keys!)));
+  }
+
+  private provideWithin({ caseId, owner, refs }: PendingProvide): Map<string, DataKey> {
+    const known = this.db.prepare<[string], KeyCaseRow>('SELECT case_id, owner, erased FROM key_cases WHERE case_id = ?').get(caseId);
+    if (known?.erased) throw new KeysErased(caseId, []);
+    if (!known) this.db.prepare('INSERT INTO key_cases (case_id, owner) VALUES (?, ?)').run(caseId, owner);
+    const rows = this.db.prepare<[string], DataKeyRow>(`SELECT ${KEY_COLUMNS} FROM data_keys WHERE case_id = ?`).all(caseId);
+    const byRef = new Map(rows.map((row) => [row.ref, row]));
+    const erased = refs.filter((ref) => byRef.get(ref)?.erased);
+    if (erased.length > 0) throw new KeysErased(caseId, erased);
+    const upsert = this.db.prepare('INSERT INTO data_keys (case_id, ref, key) VALUES (?, ?, ?) ON CONFLICT (case_id, ref) DO UPDATE SET key = excluded.key');
+    const keys = new Map<string, DataKey>();
+    for (const ref of refs) {
+      const stored = byRef.get(ref)?.key;
+      if (stored) keys.set(ref, Buffer.from(stored));
+      else if (!keys.has(ref)) {
+        const key = newDataKey();
+        upsert.run(caseId, ref, key);
+        keys.set(ref, key);
+      }
+    }
+    return keys;
+  }
+
+  async keysOf(caseIds: readonly string[]): Promise<ReadonlyMap<string, CaseKeys>> {
+    const ids = [...new Set(caseIds)];
+    const cases: KeyCaseRow[] = [];
+    const keys: DataKeyRow[] = [];
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      const chunk = ids.slice(start, start + CHUNK);
+      const marks = chunk.map(() => '?').join(', ');
+      cases.push(...this.db.prepare<string[], KeyCaseRow>(`SELECT case_id, owner, erased FROM key_cases WHERE case_id IN (${marks})`).all(...chunk));
+      keys.push(...this.db.prepare<string[], DataKeyRow>(`SELECT ${KEY_COLUMNS} FROM data_keys WHERE case_id IN (${marks})`).all(...chunk));
+    }
+    return caseKeysOf(cases, keys);
+  }
+
+  async protect(caseId: string, change: ProtectionChange): Promise<void> {
+    const destroyed = this.db.transaction(() => {
+      const current = this.db.prepare<[string], { protection_version: number }>('SELECT protection_version FROM key_cases WHERE case_id = ?').get(caseId);
+      if (!current) this.db.prepare('INSERT INTO key_cases (case_id, owner) VALUES (?, ?)').run(caseId, change.owner);
+      const newer = change.version > (current?.protection_version ?? 0);
+      if (newer) this.db.prepare('UPDATE key_cases SET protection_version = ? WHERE case_id = ?').run(change.version, caseId);
+      if (change.kind === 'erase') return this.eraseWithin(caseId, change.refs);
+      if (newer) this.restrictWithin(caseId, change.refs, change.kind === 'restrict' ? 1 : 0);
+      return 0;
+    })();
+    if (destroyed > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  private eraseWithin(caseId: string, refs: readonly string[] | 'wholeCase'): number {
+    const rows = this.db.prepare<[string], DataKeyRow>(`SELECT ${KEY_COLUMNS} FROM data_keys WHERE case_id = ?`).all(caseId);
+    if (refs === 'wholeCase') this.db.prepare('UPDATE key_cases SET erased = 1 WHERE case_id = ?').run(caseId);
+    const targets = refs === 'wholeCase' ? rows.map((row) => row.ref) : refs;
+    const keyed = new Set(rows.filter((row) => row.key).map((row) => row.ref));
+    // A deleted row's bytes are zeroed (secure_delete); the tombstone put in its place says the ref was erased.
+    const remove = this.db.prepare('DELETE FROM data_keys WHERE case_id = ? AND ref = ?');
+    const tombstone = this.db.prepare('INSERT INTO data_keys (case_id, ref, key, erased) VALUES (?, ?, NULL, 1) ON CONFLICT (case_id, ref) DO UPDATE SET erased = 1');
+    let destroyed = 0;
+    for (const ref of targets) {
+      if (keyed.has(ref)) {
+        remove.run(caseId, ref);
+        destroyed++;
+      }
+      tombstone.run(caseId, ref);
+    }
+    return destroyed;
+  }
+
+  /** A ref without a key (a person stored before encryption) gets a row with no key to hold the mark. */
+  private restrictWithin(caseId: string, refs: readonly string[] | 'wholeCase', restricted: number): void {
+    if (refs === 'wholeCase') {
+      this.db.prepare('UPDATE data_keys SET restricted = ? WHERE case_id = ?').run(restricted, caseId);
+      return;
+    }
+    const mark = this.db.prepare('INSERT INTO data_keys (case_id, ref, key, restricted) VALUES (?, ?, NULL, ?) ON CONFLICT (case_id, ref) DO UPDATE SET restricted = excluded.restricted');
+    for (const ref of refs) mark.run(caseId, ref, restricted);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.pending.length > 0) this.flushPending();
+    if (this.db.open) this.db.close();
+  }
+}
