@@ -77,8 +77,9 @@ export const PROTECTION_KIND_BY_EVENT_TYPE = {
 } as const satisfies Record<CaseProtectionEventType, ProtectionKind>;
 
 export interface CaseProtectionData {
-  /** The persons concerned; absent when the whole case is. */
+  /** The persons concerned: those named, or every person of the case when the whole case is concerned. */
   readonly personRefs?: readonly string[];
+  /** The whole case: its free text too, and (for an erasure) every person it will ever name. */
   readonly wholeCase?: true;
   readonly reason: string;
   readonly legalBasis: string;

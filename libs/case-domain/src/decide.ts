@@ -172,7 +172,8 @@ export function decideProtection(command: ProtectCase, state: CaseState, history
   return {
     type: PROTECTION_EVENT_TYPE_BY_KIND[kind],
     data: {
-      ...('wholeCase' in target ? { wholeCase: true as const } : { personRefs: [...target.personRefs] }),
+      ...('wholeCase' in target ? { wholeCase: true as const } : {}),
+      personRefs: refs,
       reason: command.reason,
       legalBasis: command.legalBasis,
       requestedBy: caller,

@@ -2,7 +2,7 @@ import { isCaseEventType, PROTECTION_KIND_BY_EVENT_TYPE, type CaseMessageData, t
 import type { JsonObject, StoredEvent } from '@cmx/event-store';
 import type { DataKey } from './data-key-cipher';
 import { keyAccess, type CaseKeys, type KeyStore, type ProtectionChange, type ReadingView } from './key-store.port';
-import { openBody, refsToSeal, sealBody } from './seal-body';
+import { CASE_TEXT_KEY, openBody, refsToSeal, sealBody } from './seal-body';
 
 export const PERSONAL_DATA_VAULT = Symbol('PERSONAL_DATA_VAULT');
 
@@ -88,7 +88,8 @@ export function protectionChangeOf(event: StoredEvent): { readonly caseId: strin
       version: event.streamVersion,
       owner: data.owner,
       kind: PROTECTION_KIND_BY_EVENT_TYPE[event.type as CaseProtectionEventType],
-      refs: data.wholeCase ? 'wholeCase' : (data.personRefs ?? []),
+      // A whole-case restriction names every person and the case's text: a person stored before encryption has no key row to mark otherwise.
+      refs: !data.wholeCase ? (data.personRefs ?? []) : event.type === 'CaseErased' ? 'wholeCase' : [...(data.personRefs ?? []), CASE_TEXT_KEY],
     },
   };
 }

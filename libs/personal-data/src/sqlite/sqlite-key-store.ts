@@ -25,6 +25,9 @@ interface PendingProvide {
 export class SqliteKeyStore implements KeyStore {
   private pending: PendingProvide[] = [];
   private flushScheduled = false;
+  /** A checkpoint after an erasure found the WAL held by a reader: it is made again until it succeeds. */
+  private checkpointOwed = false;
+  private retry: NodeJS.Timeout | undefined;
 
   private constructor(private readonly db: Database.Database) {}
 
@@ -84,7 +87,7 @@ export class SqliteKeyStore implements KeyStore {
             outcomes.push({ error });
           }
         }
-      })();
+      }).immediate();
     } catch (error) {
       batch.forEach((request) => request.reject(error));
       return;
@@ -136,8 +139,29 @@ export class SqliteKeyStore implements KeyStore {
       if (change.kind === 'erase') return this.eraseWithin(caseId, change.refs);
       if (newer) this.restrictWithin(caseId, change.refs, change.kind === 'restrict' ? 1 : 0);
       return 0;
-    })();
-    if (destroyed > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }).immediate();
+    if (destroyed > 0 || this.checkpointOwed) this.truncateWal();
+  }
+
+  /**
+   * Moves the WAL into the file and empties it, so that no copy of a destroyed key stays in it. A reader of the
+   * file (another process) can hold the WAL: the attempt waits briefly, and is made again every second until it succeeds.
+   */
+  private truncateWal(): void {
+    this.db.pragma('busy_timeout = 200');
+    try {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      this.checkpointOwed = result.busy !== 0;
+    } finally {
+      this.db.pragma('busy_timeout = 10000');
+    }
+    if (this.checkpointOwed && !this.retry) {
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        if (this.db.open) this.truncateWal();
+      }, 1_000);
+      this.retry.unref();
+    }
   }
 
   private eraseWithin(caseId: string, refs: readonly string[] | 'wholeCase'): number {
@@ -175,6 +199,8 @@ export class SqliteKeyStore implements KeyStore {
 
   async close(): Promise<void> {
     if (this.pending.length > 0) this.flushPending();
+    clearTimeout(this.retry);
+    if (this.db.open && this.checkpointOwed) this.truncateWal();
     if (this.db.open) this.db.close();
   }
 }
