@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { migrate } from '@cmx/event-store';
-import { loadConfig, openEventStore, openReadModelDatabase } from '@cmx/platform';
+import { loadConfig, openEventStore, openKeyStore, openReadModelDatabase } from '@cmx/platform';
 import { rebuildProjection } from '@cmx/projector/rebuild-projections/rebuild-projection';
 import { PROJECTION_NAMES } from '@cmx/projector/project-events/projection';
 import { engineTest } from './support/engines';
@@ -8,6 +8,7 @@ import { readModelRows } from './support/read-model-rows';
 import { ExchangeClient } from './support/exchange-client';
 import { InProcessExchange, startInProcessExchange } from './support/in-process-exchange';
 import { messageOf, newCaseId } from './support/messages';
+import { PersonalDataVault } from '@cmx/personal-data';
 
 const HYDRA = { scope: 'operation', operations: ['OP-HYDRA-2026'] }; // NCB-IT, NCB-GR, EUROPOL
 const TO_GR = { scope: 'recipients', recipients: ['NCB-GR'] };
@@ -201,19 +202,21 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
       const live = await readModelRows(env);
       const config = loadConfig(env);
       const store = await openEventStore(config);
+      const keys = openKeyStore(config);
       const db = openReadModelDatabase(config);
       try {
         // In this thread, then in three worker threads, each folding a third of the cases.
         for (const parts of [1, 3]) {
           for (const name of PROJECTION_NAMES) {
             const querying = client('EUROPOL').request('GET', '/v1/operations/OP-HYDRA-2026');
-            await rebuildProjection(store, db, name, { parts, config });
+            await rebuildProjection(store, db, name, new PersonalDataVault(keys), { parts, config });
             expect((await querying).status).toBe(200);
           }
           expect([parts, await readModelRows(env)]).toEqual([parts, live]);
         }
       } finally {
         await db.close();
+        await keys.close();
         await store.close();
       }
       // The running projector goes on from the rebuilt checkpoint.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { migrate } from '@cmx/event-store';
-import { loadConfig, openEventStore, openReadModelDatabase } from '@cmx/platform';
+import { loadConfig, openEventStore, openKeyStore, openReadModelDatabase } from '@cmx/platform';
 import { PROJECTION_NAMES } from '@cmx/projector/project-events/projection';
 import { rebuildProjection } from '@cmx/projector/rebuild-projections/rebuild-projection';
 import { engineTest } from './support/engines';
@@ -11,6 +11,7 @@ import { postCases } from './support/post-cases';
 import { readModelRows } from './support/read-model-rows';
 import { seededRandom } from './support/reference-entitlement';
 import { ServiceProcess, startServiceProcess, whileKillingRepeatedly } from './support/service-process';
+import { PersonalDataVault } from '@cmx/personal-data';
 
 /**
  * The projector running alone (`npm run start:projector`), killed with SIGKILL
@@ -50,14 +51,16 @@ describe('the projector killed -9 during a run: restart-safe and idempotent', ()
     expect(live.case_summaries.length).toBeGreaterThan(120);
     const config = loadConfig(env);
     const store = await openEventStore(config);
+    const keys = openKeyStore(config);
     const db = openReadModelDatabase(config);
     try {
       for (const parts of [1, 3]) {
-        for (const name of PROJECTION_NAMES) await rebuildProjection(store, db, name, { parts, config });
+        for (const name of PROJECTION_NAMES) await rebuildProjection(store, db, name, new PersonalDataVault(keys), { parts, config });
         expect([parts, await readModelRows(env)]).toEqual([parts, live]);
       }
     } finally {
       await db.close();
+      await keys.close();
       await store.close();
     }
   }

@@ -11,7 +11,8 @@
 import { PROJECTION_NAMES, ProjectionName } from '@cmx/projector/project-events/projection';
 import { rebuildProjection, RebuildProgress } from '@cmx/projector/rebuild-projections/rebuild-projection';
 import { availableParallelism } from 'node:os';
-import { ConfigError, loadConfig, openPublicEventStore, openReadModelDatabase } from '@cmx/platform';
+import { PersonalDataVault } from '@cmx/personal-data';
+import { ConfigError, loadConfig, openEventStore, openKeyStore, openReadModelDatabase } from '@cmx/platform';
 
 const BAR_WIDTH = 30;
 
@@ -39,7 +40,9 @@ async function main(): Promise<number> {
     return 1;
   }
   const config = loadConfig();
-  const store = await openPublicEventStore(config);
+  const store = await openEventStore(config);
+  const keys = openKeyStore(config);
+  const vault = new PersonalDataVault(keys);
   const db = openReadModelDatabase(config);
   try {
     for (const name of (names.length > 0 ? names : PROJECTION_NAMES) as ProjectionName[]) {
@@ -52,7 +55,7 @@ async function main(): Promise<number> {
         if (process.stderr.isTTY) process.stderr.write(`\r${progressLine(name, progress, started)}`);
         else console.error(progressLine(name, progress, started));
       };
-      const { events } = await rebuildProjection(store, db, name, { onProgress, parts, config });
+      const { events } = await rebuildProjection(store, db, name, vault, { onProgress, parts, config });
       const seconds = (performance.now() - started) / 1000;
       if (process.stderr.isTTY) process.stderr.write('\n');
       console.log(
@@ -62,6 +65,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await db.close();
+    await keys.close();
     await store.close();
   }
 }

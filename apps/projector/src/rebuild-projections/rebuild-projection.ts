@@ -1,6 +1,7 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '@cmx/event-store';
+import { OpeningEventStore, type PersonalDataVault } from '@cmx/personal-data';
 import type { ExchangeConfig } from '@cmx/platform';
 import type { SqlDatabase, SqlStatements } from '@cmx/read-models';
 import { newProjection } from '../project-events/new-projection';
@@ -34,13 +35,17 @@ export interface RebuildOptions {
  * written, the checkpoint and its generation moved): queries see the old
  * model until the commit and the new one after, never a mix. Events stored
  * during the rebuild are folded by the running projector from the new checkpoint.
+ * Events are read as the read models see them (`vault`: erased and restricted
+ * persons withheld), so a rebuild never brings erased data back.
  */
 export async function rebuildProjection(
-  store: EventStore,
+  sealedStore: EventStore,
   db: SqlDatabase,
   name: ProjectionName,
+  vault: PersonalDataVault,
   { onProgress = () => undefined, parts = 1, config }: RebuildOptions = {},
 ): Promise<{ events: number }> {
+  const store = new OpeningEventStore(sealedStore, vault, 'public');
   const head = await store.headPosition();
   if (parts > 1 && head !== undefined) {
     if (!config) throw new TypeError('rebuildProjection: folding in parts needs the settings to open the store in each worker');
