@@ -109,4 +109,78 @@ describe('erasure of a person (embedded exchange)', () => {
     expect((await owner.post(messageOf('case.updated', { caseId, sender: OWNER, body: { persons: [{ ref: 'P2', role: 'driver' }] } }))).status).toBe(400);
     expect((await new ExchangeClient(exchange.baseUrl, ADMIN).request('POST', `/v1/cases/${caseId}/erasures`, JSON.stringify({ wholeCase: true, reason: 'retention', legalBasis: 'LED Art. 5' }))).status).toBe(201);
   });
+
+  it('restricts a person: withheld from everyone but the owner until the owner lifts it', async () => {
+    const caseId = newCaseId();
+    expect((await owner.post(caseOpened(caseId))).status).toBe(201);
+    await eventually(() => summaryOf(recipient, caseId), (summary) => summary?.persons?.length === 2, 'summary');
+
+    const restricted = await erase(owner, caseId, { personRefs: ['P1'], restrict: true, reason: 'kept as evidence', legalBasis: 'LED Art. 16(3)' });
+    expect(restricted.status).toBe(201);
+    expect((await erase(owner, caseId, { personRefs: ['P1'], restrict: true, reason: 'again', legalBasis: 'LED Art. 16(3)' })).status).toBe(409);
+
+    const seenByRecipient = (await recipient.timeline(caseId)).body.entries[0].body;
+    expect(seenByRecipient.persons[0]).toEqual({ ref: 'P1', restricted: true });
+    expect(seenByRecipient.documents[0]).toEqual({ ref: 'D1', restricted: true });
+    expect(seenByRecipient.persons[1]).toMatchObject({ ref: 'P2', familyName: 'ERASEDOVIC' });
+    const seenByOwner = (await owner.timeline(caseId)).body;
+    expect(seenByOwner.entries[0].body.persons[0]).toMatchObject({ ref: 'P1', familyName: 'KEEPERSON' });
+    expect(seenByOwner.entries[1]).toMatchObject({ type: 'case.restricted', body: { personRefs: ['P1'] } });
+    await eventually(() => summaryOf(recipient, caseId), (summary) => !JSON.stringify(summary).includes('KEEPERSON'), 'summary restricted');
+    const feedItem = (await feedOf(recipient)).find((item) => item.delivery.caseId === caseId)!;
+    expect(feedItem.delivery.body.persons[0]).toEqual({ ref: 'P1', restricted: true });
+    expect((await feedOf(recipient)).filter((item) => item.delivery.caseId === caseId).map((item) => item.delivery.type)).toEqual(['case.opened']);
+
+    expect((await erase(owner, caseId, { personRefs: ['P1'], liftRestriction: true, reason: 'proceedings over', legalBasis: 'LED Art. 16(3)' })).status).toBe(201);
+    expect((await recipient.timeline(caseId)).body.entries[0].body.persons[0]).toMatchObject({ ref: 'P1', familyName: 'KEEPERSON' });
+    await eventually(() => summaryOf(recipient, caseId), (summary) => JSON.stringify(summary).includes('KEEPERSON'), 'summary lifted');
+  });
+
+  it('erases a whole case: every person and its text, and the case takes no more messages', async () => {
+    const caseId = newCaseId();
+    const opened = await owner.post(caseOpened(caseId));
+    await eventually(() => feedOf(recipient), (items) => items.some((item) => item.delivery.caseId === caseId), 'delivery');
+
+    const erased = await erase(owner, caseId, { wholeCase: true, reason: 'retention period over', legalBasis: 'LED Art. 5' });
+    expect(erased.status).toBe(201);
+    const body = (await recipient.timeline(caseId)).body.entries[0].body;
+    expect(body.title).toEqual({ erased: true });
+    expect(body.persons).toEqual([{ ref: 'P1', erased: true }, { ref: 'P2', erased: true }]);
+    const later = await owner.post(messageOf('case.updated', { caseId, sender: OWNER, body: { summary: 'more' } }));
+    expect([later.status, later.body.error]).toEqual([409, 'case_erased']);
+    const repeat = await owner.post(caseOpened(caseId));
+    expect(repeat.status).toBe(409);
+
+    const notice = await eventually(
+      () => feedOf(recipient),
+      (items) => items.some((item) => item.delivery.type === 'erasure.notice' && item.delivery.caseId === caseId),
+      'notice',
+    );
+    expect(notice.find((item) => item.delivery.type === 'erasure.notice' && item.delivery.caseId === caseId)!.delivery).toMatchObject({
+      wholeCase: true,
+      messageIds: [opened.body.messageId],
+    });
+    const summary = await eventually(() => summaryOf(recipient, caseId), (s) => s?.title?.erased === true, 'summary erased');
+    expect(JSON.stringify(summary)).not.toMatch(/KEEPERSON|ERASEDOVIC|Dinghy/);
+  });
+
+  it('refuses bad requests with what is wrong and changes nothing', async () => {
+    const caseId = newCaseId();
+    expect((await owner.post(caseOpened(caseId))).status).toBe(201);
+    const cases: [object, number, string][] = [
+      [{ personRefs: ['P9'], reason: 'r', legalBasis: 'b' }, 400, 'unknown_person_ref'],
+      [{ personRefs: ['P1'], wholeCase: true, reason: 'r', legalBasis: 'b' }, 400, 'invalid_erasure'],
+      [{ personRefs: ['P1'], legalBasis: 'b' }, 400, 'invalid_erasure'],
+      [{ personRefs: ['P1'], reason: 'r', legalBasis: 'b', color: 'red' }, 400, 'invalid_erasure'],
+      [{ personRefs: ['P1'], reason: 'r', legalBasis: 'b', expectedCaseVersion: 7 }, 409, 'case_version_mismatch'],
+      [{ personRefs: ['P1'], liftRestriction: true, reason: 'r', legalBasis: 'b' }, 409, 'protection_unchanged'],
+    ];
+    for (const [body, status, error] of cases) {
+      const answer = await erase(owner, caseId, body);
+      expect([JSON.stringify(body), answer.status, answer.body.error]).toEqual([JSON.stringify(body), status, error]);
+    }
+    const stranger = await erase(new ExchangeClient(exchange.baseUrl, 'NCB-ES'), caseId, { personRefs: ['P1'], reason: 'r', legalBasis: 'b' });
+    expect(stranger.status).toBe(404);
+    expect((await owner.timeline(caseId)).body.version).toBe(1);
+  });
 });
