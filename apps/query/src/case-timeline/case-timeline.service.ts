@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { anyTimelineEntryOf, CaseMessageData, CaseNotFound, caseStreamName, isEntitled, ProtectionTimelineEntry, TimelineEntry } from '@cmx/case-domain';
+import { anyTimelineEntryOf, CaseMessageData, CaseMessageMetadata, CaseNotFound, caseStreamName, isEntitled, ProtectionTimelineEntry, TimelineEntry } from '@cmx/case-domain';
 import { DELIVERY_LEDGER, DeliveryLedger, Recipient } from '@cmx/delivery';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
@@ -44,17 +44,21 @@ export class CaseTimelineService {
     return {
       caseId,
       version: events.length,
-      entries: await this.withRecipientsOfOwnMessages(entries, party),
+      entries: await this.withRecipientsOfOwnMessages(entries, party, events[0] && (events[0].metadata as unknown as CaseMessageMetadata).sender),
       nextAfterVersion: hasMore ? entries[entries.length - 1].caseVersion : null,
     };
   }
 
-  private async withRecipientsOfOwnMessages(entries: readonly (TimelineEntry | ProtectionTimelineEntry)[], party: string): Promise<CaseTimelineEntry[]> {
-    const own = entries.filter((entry) => entry.sender === party).map((entry) => entry.messageId.toLowerCase());
+  /** Who received each of the caller's own messages; an erasure's notices are shown to whoever asked for it and to the case's owner. */
+  private async withRecipientsOfOwnMessages(
+    entries: readonly (TimelineEntry | ProtectionTimelineEntry)[],
+    party: string,
+    owner: string | undefined,
+  ): Promise<CaseTimelineEntry[]> {
+    const shownTo = (entry: TimelineEntry | ProtectionTimelineEntry) => entry.sender === party || (entry.type === 'case.erased' && owner === party);
+    const own = entries.filter(shownTo).map((entry) => entry.messageId.toLowerCase());
     if (own.length === 0) return [...entries];
     const recipients = await this.ledger.recipientsOf(own);
-    return entries.map((entry) =>
-      entry.sender === party ? { ...entry, recipients: recipients.get(entry.messageId.toLowerCase()) ?? [] } : entry,
-    );
+    return entries.map((entry) => (shownTo(entry) ? { ...entry, recipients: recipients.get(entry.messageId.toLowerCase()) ?? [] } : entry));
   }
 }
