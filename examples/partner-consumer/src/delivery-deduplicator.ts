@@ -8,9 +8,12 @@
  *
  * Memory is bounded: both the recent message ids and the per-case versions
  * are least-recently-used maps of a fixed size. Forgetting is safe in one
- * direction only: a repeat of something forgotten by both maps passes again.
- * A partner that must never process a repeat keeps the last case version per
- * case in its own database, in the same transaction as the processing.
+ * direction only: a repeat of something forgotten by both maps passes again,
+ * as does any repeat after a restart. A partner that must never process a
+ * repeat keeps the last case version per case in its own database, in the
+ * same transaction as the processing: this example does so in
+ * ReceivedMessages (received-messages.ts), and keeps this deduplicator in
+ * front of it only to answer repeats of recent deliveries from memory.
  */
 export interface DeliveryIdentity {
   readonly messageId: string;

@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   });
   app.enableShutdownHooks();
   await app.listen();
-  new Logger('PartnerConsumer').log(`consuming ${config.topic} as group ${config.groupId} from ${config.brokers.join(',')}`);
+  new Logger('PartnerConsumer').log(
+    `consuming ${config.topic} as group ${config.groupId} from ${config.brokers.join(',')}, storing in ${config.dataFile}`,
+  );
 }
 
 main().catch((error: unknown) => {

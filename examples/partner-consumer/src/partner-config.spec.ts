@@ -11,6 +11,7 @@ describe('loadPartnerConfig', () => {
       fromBeginning: true,
       maxMessageIds: 100_000,
       maxCases: 100_000,
+      dataFile: './partner-data/ncb-gr.sqlite',
       acknowledgeTo: undefined,
     });
     expect(loadPartnerConfig({ PARTY: 'INTERPOL-GS', KAFKA_BROKERS: 'k:9092' }).topic).toBe('cmx.deliveries.interpol-gs');
@@ -25,6 +26,16 @@ describe('loadPartnerConfig', () => {
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', DEDUPE_MAX_CASES: '0' })).toThrow('DEDUPE_MAX_CASES');
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', EXCHANGE_URL: 'http://x:3000' })).toThrow('go together');
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', EXCHANGE_URL: 'ftp://x', EXCHANGE_API_KEY: 'k' })).toThrow('EXCHANGE_URL=ftp://x');
+  });
+
+  it('keeps what was received in PARTNER_DATA_FILE, a file path', () => {
+    const base = { PARTY: 'INTERPOL-GS', KAFKA_BROKERS: 'k:9092' };
+    expect(loadPartnerConfig(base).dataFile).toBe('./partner-data/interpol-gs.sqlite');
+    expect(loadPartnerConfig({ ...base, PARTNER_DATA_FILE: ' /var/lib/partner/received.sqlite ' }).dataFile).toBe('/var/lib/partner/received.sqlite');
+    expect(loadPartnerConfig({ ...base, PARTNER_DATA_FILE: '' }).dataFile).toBe('./partner-data/interpol-gs.sqlite');
+    for (const bad of [':memory:', 'file:received.sqlite?mode=memory', '/var/lib/partner/', '.', 'data/..', 'a\0b']) {
+      expect(() => loadPartnerConfig({ ...base, PARTNER_DATA_FILE: bad })).toThrow(new RegExp('^PARTNER_DATA_FILE'));
+    }
   });
 
   it('acknowledges to the exchange when EXCHANGE_URL and EXCHANGE_API_KEY are given', () => {

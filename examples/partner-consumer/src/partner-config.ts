@@ -5,6 +5,8 @@
  *   FROM_BEGINNING          true (default): a new consumer group starts at the topic's beginning
  *   DEDUPE_MAX_MESSAGE_IDS  recent message ids remembered to drop repeats (default 100000)
  *   DEDUPE_MAX_CASES        cases whose last case version is remembered (default 100000)
+ *   PARTNER_DATA_FILE       the SQLite file of what was received (default
+ *                           ./partner-data/<party code in lower case>.sqlite)
  *   EXCHANGE_URL            the exchange's HTTP address, e.g. http://exchange:3000: with
  *   EXCHANGE_API_KEY        the party's API key, each handled delivery is acknowledged
  *                           (POST /v1/feed/ack), so that its sender sees it was received
@@ -19,6 +21,8 @@ export interface PartnerConfig {
   readonly fromBeginning: boolean;
   readonly maxMessageIds: number;
   readonly maxCases: number;
+  /** The SQLite file holding the messages received and the deliveries handled. */
+  readonly dataFile: string;
   /** Where to acknowledge handled deliveries; undefined: they are not acknowledged. */
   readonly acknowledgeTo?: { readonly url: string; readonly apiKey: string };
 }
@@ -55,6 +59,7 @@ export function loadPartnerConfig(env: NodeJS.ProcessEnv): PartnerConfig {
     fromBeginning: booleanSetting(env, 'FROM_BEGINNING', true),
     maxMessageIds: integerSetting(env, 'DEDUPE_MAX_MESSAGE_IDS', 100_000),
     maxCases: integerSetting(env, 'DEDUPE_MAX_CASES', 100_000),
+    dataFile: dataFileSetting(env, `./partner-data/${id}.sqlite`),
     acknowledgeTo: acknowledgementSettings(env),
   };
 }
@@ -72,6 +77,20 @@ function acknowledgementSettings(env: NodeJS.ProcessEnv): PartnerConfig['acknowl
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`EXCHANGE_URL=${url} must start with http:// or https://`);
   return { url: url.replace(/\/+$/, ''), apiKey };
+}
+
+/** A file path, not a directory nor SQLite's ":memory:": what was received must outlive the process. */
+function dataFileSetting(env: NodeJS.ProcessEnv, fallback: string): string {
+  const raw = env.PARTNER_DATA_FILE?.trim();
+  if (!raw) return fallback;
+  if (raw.includes('\0')) throw new ConfigError('PARTNER_DATA_FILE is not valid: it holds a NUL character');
+  if (raw === ':memory:' || raw.startsWith('file:')) {
+    throw new ConfigError(`PARTNER_DATA_FILE=${raw} is not valid: expected a file path, so that what was received outlives a restart`);
+  }
+  if (/[\\/]$/.test(raw) || /(^|[\\/])\.{1,2}$/.test(raw)) {
+    throw new ConfigError(`PARTNER_DATA_FILE=${raw} is not valid: expected a file path, not a directory`);
+  }
+  return raw;
 }
 
 function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
