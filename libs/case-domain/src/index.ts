@@ -6,3 +6,4 @@ export * from './decide';
 export * from './exchange-directory';
 export * from './resolve-distribution';
 export * from './timeline-entry';
+export * from './retention';
