@@ -125,11 +125,19 @@ function assertNoErasedPerson(message: CmfMessage, state: CaseState): void {
   const named = [
     ...definedPersonRefs(message).map((ref, index) => ({ path: `body.persons[${index}].ref`, ref })),
     ...personReferences(message),
+    ...heldDocumentsOf(message, state),
   ];
   const erased = named
     .filter(({ ref }) => state.erased.has(ref))
     .map(({ path }) => ({ path, rule: 'person_erased', message: 'this person was erased from the case' }));
   if (erased.length > 0) throw new PersonErased(erased);
+}
+
+/** This message's documents without a holderRef that an earlier message said a person holds: they name that person too. */
+function heldDocumentsOf(message: CmfMessage, state: CaseState): { path: string; ref: string }[] {
+  const carried = carriedHolders(state, message);
+  const documents = (message.body as { documents?: readonly { ref: string }[] }).documents ?? [];
+  return documents.flatMap((document, index) => (carried[document.ref] ? [{ path: `body.documents[${index}]`, ref: carried[document.ref] }] : []));
 }
 
 /** POST /v1/cases/{caseId}/erasures, once its body is valid. */
