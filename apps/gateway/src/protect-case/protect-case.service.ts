@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AnyCaseEvent, caseStreamName, decideProtection, evolve, initialCaseState } from '@cmx/case-domain';
 import { EVENT_STORE, EventStore, JsonObject } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
@@ -21,6 +21,8 @@ const MAX_DECIDE_ATTEMPTS = 5;
  */
 @Injectable()
 export class ProtectCaseService {
+  private readonly logger = new Logger(ProtectCaseService.name);
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
@@ -66,7 +68,10 @@ export class ProtectCaseService {
         );
         if (result.outcome === 'appended') {
           this.caseStates.forget(caseId);
-          await this.vault.applyProtection(result.events[0]);
+          // The erasure is stored: if the keys cannot be changed now, the projector and the dispatcher change them when they meet it.
+          await this.vault.applyProtection(result.events[0]).catch((error: unknown) =>
+            this.logger.error(`case ${caseId}: ${event.type} stored, keys not yet changed: ${(error as Error)?.message ?? String(error)}`),
+          );
           return receiptOf(result.events[0]);
         }
         if (result.outcome === 'duplicate' || attempt >= MAX_DECIDE_ATTEMPTS) throw new Error(`case ${caseId}: the erasure could not be appended (${result.outcome})`);

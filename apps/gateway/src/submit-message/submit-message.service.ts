@@ -54,6 +54,7 @@ export class SubmitMessageService {
     const { caseId } = message.header;
     return this.perCase.run(caseId, async () => {
       for (let attempt = 1; ; attempt++) {
+        const decidedOnCache = this.caseStates.cached(caseId) !== undefined;
         const state = await this.currentState(message, attempt);
         let events: CaseEvent[];
         try {
@@ -62,6 +63,11 @@ export class SubmitMessageService {
           // A refused message may be the repeat of one stored earlier: that answers with its first receipt.
           const earlier = await this.store.findEvent(messageId);
           if (earlier) return this.repeatOf(earlier, message);
+          // Another gateway may have moved the case on since this one cached it (a new participant, a new person): decide once more on the case as stored.
+          if (decidedOnCache && attempt < MAX_DECIDE_ATTEMPTS) {
+            this.caseStates.forget(caseId);
+            continue;
+          }
           throw refusal;
         }
         const owner = state.owner ?? caller;
