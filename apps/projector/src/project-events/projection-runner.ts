@@ -75,9 +75,9 @@ export class ProjectionRunner {
       const caseId = protectedCaseOf(event);
       if (caseId === undefined) continue;
       await this.vault.applyProtection(event);
-      histories.set(event, await this.store.readStream(caseStreamName(caseId), { limit: event.streamVersion }));
+      const history = await this.store.readStream(caseStreamName(caseId), { limit: event.streamVersion });
+      histories.set(event, await this.vault.openEvents(history, 'public'));
     }
-    for (const [event, history] of histories) histories.set(event, await this.vault.openEvents(history, 'public'));
     const batch = await this.vault.openEvents(sealed, 'public');
     await this.db.transaction(async (tx) => {
       if ((await lockCheckpoint(tx, this.projection.name)).generation !== checkpoint.generation) throw new RebuiltMeanwhile();
@@ -106,4 +106,3 @@ export class ProjectionRunner {
     await this.start();
   }
 }
-
