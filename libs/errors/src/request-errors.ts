@@ -23,15 +23,15 @@ export class InvalidJson extends ExchangeError {
 
 export class UnsupportedMediaType extends ExchangeError {
   readonly code = 'unsupported_media_type';
-  constructor(contentType: string | undefined) {
-    super(`Content-Type must be application/json, got ${contentType ?? 'none'}`);
+  constructor(contentType: string | undefined, expected = 'application/json') {
+    super(`Content-Type must be ${expected}, got ${contentType ?? 'none'}`);
   }
 }
 
 export class PayloadTooLarge extends ExchangeError {
   readonly code = 'payload_too_large';
-  constructor(limitBytes: number) {
-    super(`A message is at most ${limitBytes} bytes`);
+  constructor(limitBytes: number, what: 'message' | 'batch' = 'message') {
+    super(`A ${what} is at most ${limitBytes} bytes`);
   }
 }
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { UnsupportedMediaType } from '@cmx/errors';
 import type { FastifyReply } from 'fastify';
 import { Actor, AuditTrail, RequestActor } from '@cmx/platform';
 import { Receipt } from './receipt';
@@ -14,9 +15,12 @@ export class SubmitMessageController {
   @Post()
   async submit(
     @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
     @Actor() actor: RequestActor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Receipt> {
+    // An NDJSON body is parsed as text, for the batch route only.
+    if (typeof body === 'string') throw new UnsupportedMediaType(contentType);
     const { receipt, firstReceipt } = await this.submitMessage.submit(body, actor.party);
     // A repeat is logged too: the first answer may have been lost with its entry (503), and the sender sent it again.
     await this.audit.record(actor, { operation: 'collect', cases: [{ caseId: receipt.caseId, messageIds: [receipt.messageId] }] });

@@ -12,3 +12,7 @@ export const FREE_TEXT_MAX_LENGTH = 2_000;
 /** Names, numbers, plates, places, aliases, identifier values. */
 export const SHORT_TEXT_MAX_LENGTH = 200;
 export const REF_MAX_LENGTH = 64;
+
+/** POST /v1/messages:batch: at most this many lines (one message each) and bytes. */
+export const MAX_BATCH_LINES = 1_000;
+export const MAX_BATCH_BYTES = 16 * 1024 * 1024;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamicModule, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { MAX_MESSAGE_BYTES } from '@cmx/contracts';
+import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from '@cmx/contracts';
 import { InvalidJson } from '@cmx/errors';
 import { clientRequestId } from '../audit/request-actor';
 
@@ -38,6 +38,8 @@ export async function createHttpApp(
       done(new InvalidJson((error as Error).message), undefined);
     }
   });
+  // POST /v1/messages:batch: the body is handed over as text, and each line is parsed on its own.
+  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: MAX_BATCH_BYTES }, (_request, body, done) => done(null, body));
   app.enableShutdownHooks();
   return app;
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_MESSAGE_BYTES } from '@cmx/contracts';
+import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from '@cmx/contracts';
 import { InvalidJson, PayloadTooLarge, RouteNotFound, UnsupportedMediaType } from '@cmx/errors';
 import { toErrorResponse } from './error-body';
 
@@ -25,7 +25,7 @@ function fromFramework(exception: unknown, request: FastifyRequest): unknown {
     case HttpStatus.NOT_FOUND:
       return new RouteNotFound(request.method, request.url);
     case HttpStatus.PAYLOAD_TOO_LARGE:
-      return new PayloadTooLarge(MAX_MESSAGE_BYTES);
+      return request.url.startsWith('/v1/messages:batch') ? new PayloadTooLarge(MAX_BATCH_BYTES, 'batch') : new PayloadTooLarge(MAX_MESSAGE_BYTES);
     case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
       return new UnsupportedMediaType(request.headers['content-type']);
     case HttpStatus.BAD_REQUEST:

@@ -1,0 +1,57 @@
+import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { UnsupportedMediaType } from '@cmx/errors';
+import type { FastifyReply } from 'fastify';
+import { Actor, AuditTrail, ErrorBody, RequestActor, toErrorResponse } from '@cmx/platform';
+import { Receipt } from '../submit-message/receipt';
+import { SubmitMessageService } from '../submit-message/submit-message.service';
+import { ndjsonLines } from './ndjson-lines';
+
+/** One answer line: the receipt of a message accepted (201, or 200 for a repeat), or its refusal, exactly as POST /v1/messages would answer it. */
+export interface BatchLineOutcome {
+  readonly line: number;
+  readonly status: number;
+  readonly receipt?: Receipt;
+  readonly error?: ErrorBody;
+}
+
+/**
+ * POST /v1/messages:batch, `application/x-ndjson`: one CMF/1 message a line, each accepted or refused on its
+ * own. The messages are submitted together (one case's in line order, the others concurrently, so they share
+ * the store's group commits); the answer starts once every accepted one is durable and logged.
+ */
+@Controller('v1')
+export class SubmitBatchController {
+  constructor(
+    private readonly submitMessage: SubmitMessageService,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  @Post('messages::batch')
+  async submitBatch(
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @Actor() actor: RequestActor,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (typeof body !== 'string') throw new UnsupportedMediaType(contentType, 'application/x-ndjson');
+    const lines = ndjsonLines(body);
+    const outcomes = await Promise.all(
+      lines.map(async (line): Promise<BatchLineOutcome> => {
+        try {
+          if ('error' in line) throw line.error;
+          const { receipt, firstReceipt } = await this.submitMessage.submit(line.value, actor.party);
+          return { line: line.line, status: firstReceipt ? 201 : 200, receipt };
+        } catch (error) {
+          const { status, body: errorBody } = toErrorResponse(error);
+          return { line: line.line, status, error: errorBody };
+        }
+      }),
+    );
+    const accepted = outcomes.flatMap((outcome) => (outcome.receipt ? [{ caseId: outcome.receipt.caseId, messageIds: [outcome.receipt.messageId] }] : []));
+    if (accepted.length > 0) await this.audit.record(actor, { operation: 'collect', cases: accepted });
+    await reply
+      .status(200)
+      .header('content-type', 'application/x-ndjson')
+      .send(outcomes.map((outcome) => JSON.stringify(outcome)).join('\n') + '\n');
+  }
+}
