@@ -1,8 +1,8 @@
 import { caseStreamName } from '@cmx/case-domain';
 import { BatchedSubscription, type EventStore, type StoredEvent } from '@cmx/event-store';
-import type { PersonalDataVault } from '@cmx/personal-data';
 import type { SqlDatabase } from '@cmx/read-models';
 import { protectedCaseOf } from './case-events-of';
+import type { OpenedEvents } from './opened-events';
 import type { Projection } from './projection';
 import { lockCheckpoint, ProjectionCheckpoint, readCheckpoint, saveCheckpoint } from './projection-checkpoints';
 
@@ -27,7 +27,7 @@ export class ProjectionRunner {
   constructor(
     private readonly store: EventStore,
     private readonly db: SqlDatabase,
-    private readonly vault: PersonalDataVault,
+    private readonly opened: OpenedEvents,
     private readonly newProjection: () => Projection,
     private readonly onFailure: (error: unknown) => void,
   ) {
@@ -74,11 +74,11 @@ export class ProjectionRunner {
     for (const event of sealed) {
       const caseId = protectedCaseOf(event);
       if (caseId === undefined) continue;
-      await this.vault.applyProtection(event);
+      await this.opened.applyProtection(event);
       const history = await this.store.readStream(caseStreamName(caseId), { limit: event.streamVersion });
-      histories.set(event, await this.vault.openEvents(history, 'public'));
+      histories.set(event, await this.opened.vault.openEvents(history, 'public'));
     }
-    const batch = await this.vault.openEvents(sealed, 'public');
+    const batch = await this.opened.open(sealed);
     await this.db.transaction(async (tx) => {
       if ((await lockCheckpoint(tx, this.projection.name)).generation !== checkpoint.generation) throw new RebuiltMeanwhile();
       await this.projection.load(batch, tx);

@@ -4,6 +4,7 @@ import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
 import { EngineProbes, EXCHANGE_CONFIG, ExchangeConfig } from '@cmx/platform';
 import { READ_MODEL_DATABASE, SqlDatabase } from '@cmx/read-models';
 import { newProjection } from './new-projection';
+import { OpenedEvents } from './opened-events';
 import { PROJECTION_NAMES } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -21,8 +22,9 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     probes: EngineProbes,
   ) {
     const casesInMemory = config.projectorCasesInMemory;
+    const opened = new OpenedEvents(vault);
     this.runners = PROJECTION_NAMES.map(
-      (name) => new ProjectionRunner(store, db, vault, () => newProjection(name, { casesInMemory }), (error) => this.fail(name, error)),
+      (name) => new ProjectionRunner(store, db, opened, () => newProjection(name, { casesInMemory }), (error) => this.fail(name, error)),
     );
     for (const runner of this.runners) probes.registerReport({ section: 'projections', name: runner.name, read: () => runner.lag() });
   }

@@ -29,7 +29,16 @@ export class SqliteKeyStore implements KeyStore {
   private checkpointOwed = false;
   private retry: NodeJS.Timeout | undefined;
 
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(private readonly db: Database.Database) {}
+
+  /** Prepared once: preparing costs more than running the small statements of a provide. */
+  private statement<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Database.Statement<Params, Row> {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement as unknown as Database.Statement<Params, Row>;
+  }
 
   static open(file: string): SqliteKeyStore {
     mkdirSync(dirname(file), { recursive: true });
@@ -96,14 +105,14 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   private provideWithin({ caseId, owner, refs }: PendingProvide): Map<string, DataKey> {
-    const known = this.db.prepare<[string], KeyCaseRow>('SELECT case_id, owner, erased FROM key_cases WHERE case_id = ?').get(caseId);
+    const known = this.statement<[string], KeyCaseRow>('SELECT case_id, owner, erased FROM key_cases WHERE case_id = ?').get(caseId);
     if (known?.erased) throw new KeysErased(caseId, []);
-    if (!known) this.db.prepare('INSERT INTO key_cases (case_id, owner) VALUES (?, ?)').run(caseId, owner);
-    const rows = this.db.prepare<[string], DataKeyRow>(`SELECT ${KEY_COLUMNS} FROM data_keys WHERE case_id = ?`).all(caseId);
+    if (!known) this.statement('INSERT INTO key_cases (case_id, owner) VALUES (?, ?)').run(caseId, owner);
+    const rows = this.statement<[string], DataKeyRow>(`SELECT ${KEY_COLUMNS} FROM data_keys WHERE case_id = ?`).all(caseId);
     const byRef = new Map(rows.map((row) => [row.ref, row]));
     const erased = refs.filter((ref) => byRef.get(ref)?.erased);
     if (erased.length > 0) throw new KeysErased(caseId, erased);
-    const upsert = this.db.prepare('INSERT INTO data_keys (case_id, ref, key) VALUES (?, ?, ?) ON CONFLICT (case_id, ref) DO UPDATE SET key = excluded.key');
+    const upsert = this.statement('INSERT INTO data_keys (case_id, ref, key) VALUES (?, ?, ?) ON CONFLICT (case_id, ref) DO UPDATE SET key = excluded.key');
     const keys = new Map<string, DataKey>();
     for (const ref of refs) {
       const stored = byRef.get(ref)?.key;
@@ -124,18 +133,18 @@ export class SqliteKeyStore implements KeyStore {
     for (let start = 0; start < ids.length; start += CHUNK) {
       const chunk = ids.slice(start, start + CHUNK);
       const marks = chunk.map(() => '?').join(', ');
-      cases.push(...this.db.prepare<string[], KeyCaseRow>(`SELECT case_id, owner, erased FROM key_cases WHERE case_id IN (${marks})`).all(...chunk));
-      keys.push(...this.db.prepare<string[], DataKeyRow>(`SELECT ${KEY_COLUMNS} FROM data_keys WHERE case_id IN (${marks})`).all(...chunk));
+      cases.push(...this.statement<string[], KeyCaseRow>(`SELECT case_id, owner, erased FROM key_cases WHERE case_id IN (${marks})`).all(...chunk));
+      keys.push(...this.statement<string[], DataKeyRow>(`SELECT ${KEY_COLUMNS} FROM data_keys WHERE case_id IN (${marks})`).all(...chunk));
     }
     return caseKeysOf(cases, keys);
   }
 
   async protect(caseId: string, change: ProtectionChange): Promise<void> {
     const destroyed = this.db.transaction(() => {
-      const current = this.db.prepare<[string], { protection_version: number }>('SELECT protection_version FROM key_cases WHERE case_id = ?').get(caseId);
-      if (!current) this.db.prepare('INSERT INTO key_cases (case_id, owner) VALUES (?, ?)').run(caseId, change.owner);
+      const current = this.statement<[string], { protection_version: number }>('SELECT protection_version FROM key_cases WHERE case_id = ?').get(caseId);
+      if (!current) this.statement('INSERT INTO key_cases (case_id, owner) VALUES (?, ?)').run(caseId, change.owner);
       const newer = change.version > (current?.protection_version ?? 0);
-      if (newer) this.db.prepare('UPDATE key_cases SET protection_version = ? WHERE case_id = ?').run(change.version, caseId);
+      if (newer) this.statement('UPDATE key_cases SET protection_version = ? WHERE case_id = ?').run(change.version, caseId);
       if (change.kind === 'erase') return this.eraseWithin(caseId, change.refs);
       if (newer) this.restrictWithin(caseId, change.refs, change.kind === 'restrict' ? 1 : 0);
       return 0;
@@ -165,13 +174,13 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   private eraseWithin(caseId: string, refs: readonly string[] | 'wholeCase'): number {
-    const rows = this.db.prepare<[string], DataKeyRow>(`SELECT ${KEY_COLUMNS} FROM data_keys WHERE case_id = ?`).all(caseId);
-    if (refs === 'wholeCase') this.db.prepare('UPDATE key_cases SET erased = 1 WHERE case_id = ?').run(caseId);
+    const rows = this.statement<[string], DataKeyRow>(`SELECT ${KEY_COLUMNS} FROM data_keys WHERE case_id = ?`).all(caseId);
+    if (refs === 'wholeCase') this.statement('UPDATE key_cases SET erased = 1 WHERE case_id = ?').run(caseId);
     const targets = refs === 'wholeCase' ? rows.map((row) => row.ref) : refs;
     const keyed = new Set(rows.filter((row) => row.key).map((row) => row.ref));
     // A deleted row's bytes are zeroed (secure_delete); the tombstone put in its place says the ref was erased.
-    const remove = this.db.prepare('DELETE FROM data_keys WHERE case_id = ? AND ref = ?');
-    const tombstone = this.db.prepare('INSERT INTO data_keys (case_id, ref, key, erased) VALUES (?, ?, NULL, 1) ON CONFLICT (case_id, ref) DO UPDATE SET erased = 1');
+    const remove = this.statement('DELETE FROM data_keys WHERE case_id = ? AND ref = ?');
+    const tombstone = this.statement('INSERT INTO data_keys (case_id, ref, key, erased) VALUES (?, ?, NULL, 1) ON CONFLICT (case_id, ref) DO UPDATE SET erased = 1');
     let destroyed = 0;
     for (const ref of targets) {
       if (keyed.has(ref)) {
@@ -186,15 +195,15 @@ export class SqliteKeyStore implements KeyStore {
   /** A ref without a key (a person stored before encryption) gets a row with no key to hold the mark. */
   private restrictWithin(caseId: string, refs: readonly string[] | 'wholeCase', restricted: number): void {
     if (refs === 'wholeCase') {
-      this.db.prepare('UPDATE data_keys SET restricted = ? WHERE case_id = ?').run(restricted, caseId);
+      this.statement('UPDATE data_keys SET restricted = ? WHERE case_id = ?').run(restricted, caseId);
       return;
     }
-    const mark = this.db.prepare('INSERT INTO data_keys (case_id, ref, key, restricted) VALUES (?, ?, NULL, ?) ON CONFLICT (case_id, ref) DO UPDATE SET restricted = excluded.restricted');
+    const mark = this.statement('INSERT INTO data_keys (case_id, ref, key, restricted) VALUES (?, ?, NULL, ?) ON CONFLICT (case_id, ref) DO UPDATE SET restricted = excluded.restricted');
     for (const ref of refs) mark.run(caseId, ref, restricted);
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.statement('SELECT 1').get();
   }
 
   async close(): Promise<void> {
