@@ -10,15 +10,21 @@
  *    locations, payments): one case.opened per case (≈ 4–5 KB), then case.updated (smaller, ≈ 1 KB stored: what
  *    an update holds, not the whole report again), case.assigned, interception.reported, and case.closed for
  *    some; distributed to OP-HYDRA-2026 (most), OTF-CENTRAL-MED, or recipient lists. Every case.opened and one
- *    message in 20 also pass the CMF/1 validator. The sequence is deterministic (seeded PRNG). Appended with
- *    thousands of appends in flight (the store's group commit).
- * 2. Rebuild: `rebuildProjection` for each projection (case-summaries, boards) against that store and the
- *    read-model database of that DATA_DIR, once in this thread and once in parts (one worker thread per core, at
- *    least 2, as `npm run projections:rebuild` does): events, seconds, events/s, RSS of this process (garbage collected
- *    before each phase; the peak sampled every 50 ms by a thread, since the folding loop never yields to
- *    timers). A pass that only reads the store (readAll + JSON.parse) gives the ceiling; the time after the
- *    last batch is the swap (clear + flush + checkpoint in one transaction). Then, after the live projector test
- *    below, the first read of a board that just changed (rendered again, not served from memory).
+ *    message in 20 also pass the CMF/1 validator. The sequence is deterministic (seeded PRNG). Each event is
+ *    sealed before it is appended, as the gateway does (`PersonalDataVault.seal` with the case owner, keys from a
+ *    `SqliteKeyStore` at DATA_DIR/keys.sqlite: every person, held document, payment naming a person and free-text
+ *    field under its (case, person) AES-256-GCM key), a chunk of 1,000 messages at a time (one key-store
+ *    transaction); PERSONAL_DATA_ENCRYPTION=off seeds them unsealed, for comparison. Appended with thousands of
+ *    appends in flight (the store's group commit).
+ * 2. Rebuild: `rebuildProjection` for each projection (case-summaries, boards) against that store, opened as the
+ *    read models see it (a vault over DATA_DIR/keys.sqlite: sealed values opened, erased and restricted persons
+ *    withheld), and the read-model database of that DATA_DIR, once in this thread and once in parts (one worker
+ *    thread per core, at least 2, as `npm run projections:rebuild` does): events, seconds, events/s, RSS of this
+ *    process (garbage collected before each phase; the peak sampled every 50 ms by a thread, since the folding loop
+ *    never yields to timers). A pass that only reads the store (readAll + JSON.parse) gives the ceiling, and a pass
+ *    that reads and opens (the public view) what opening costs; the time after the last batch is the swap (clear +
+ *    flush + checkpoint in one transaction). Then, after the live projector test below, the first read of a board
+ *    that just changed (rendered again, not served from memory).
  * 3. Queries: the all-in-one exchange on that DATA_DIR in its own process (its projector finds the rebuilt
  *    checkpoints, and its dispatcher a delivery checkpoint put at the head, so neither has anything to do);
  *    sequential keep-alive GETs as NCB-IT (100 warm-up each) from a worker thread of this process (a small
@@ -30,7 +36,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -42,11 +48,12 @@ import { exampleHeader, realisticCaseOpened } from '@cmx/contracts/testing';
 import { SqliteDeliveryLedger } from '@cmx/delivery';
 import type { EventStore, JsonObject } from '@cmx/event-store';
 import { PartyDirectory } from '@cmx/parties';
-import { loadConfig, openEventStore, openReadModelDatabase } from '@cmx/platform';
+import { OpeningEventStore, PersonalDataVault, SqliteKeyStore, type DataKey, type KeyStore } from '@cmx/personal-data';
+import { loadConfig, openEventStore, openKeyStore, openReadModelDatabase } from '@cmx/platform';
 import { PROJECTION_NAMES } from '@cmx/projector/project-events/projection';
 import { rebuildProjection, RebuildProgress } from '@cmx/projector/rebuild-projections/rebuild-projection';
 import { freePort } from '../test/support/free-port';
-import { argument, machine, round, rssMiB, startServer } from './support';
+import { argument, cpuMs, machine, round, rssMiB, startServer } from './support';
 
 const messages = argument('messages', 1_000_000);
 const caseCount = argument('cases', 10_000);
@@ -337,6 +344,35 @@ interface Seeded {
   readonly byType: Record<string, number>;
   readonly seconds: number;
   readonly peakRss: number;
+  readonly sealing: SealingTimes;
+}
+
+/** What sealing cost the seed: wall time awaiting each chunk's seals, of which until the key store answered. */
+interface SealingTimes {
+  readonly on: boolean;
+  seconds: number;
+  keyStoreSeconds: number;
+  chunks: number;
+}
+
+/**
+ * The key store as the vault uses it, noting when the keys of the chunk being sealed were answered: the key
+ * store makes every key asked for in one turn of the event loop in one transaction, so the first answer of a
+ * chunk comes when its transaction has committed.
+ */
+class TimedKeyStore implements KeyStore {
+  firstAnswerAt: number | undefined;
+  constructor(private readonly inner: KeyStore) {}
+  provide(caseId: string, owner: string, refs: readonly string[]): Promise<ReadonlyMap<string, DataKey>> {
+    return this.inner.provide(caseId, owner, refs).then((keys) => {
+      this.firstAnswerAt ??= performance.now();
+      return keys;
+    });
+  }
+  keysOf: KeyStore['keysOf'] = (caseIds) => this.inner.keysOf(caseIds);
+  protect: KeyStore['protect'] = (caseId, change) => this.inner.protect(caseId, change);
+  ping = () => this.inner.ping();
+  close = () => this.inner.close();
 }
 
 function schedule(): { order: Int32Array; totals: Int32Array; last: Int32Array } {
@@ -443,8 +479,10 @@ function nextMessage(seedCase: SeedCase, receivedAt: Date, isLast: boolean, part
   return { header, body } as unknown as CmfMessage;
 }
 
-async function seed(store: EventStore, directory: PartyDirectory, sampler: RssSampler): Promise<Seeded> {
+async function seed(store: EventStore, directory: PartyDirectory, sampler: RssSampler, keys: TimedKeyStore, sealingOn: boolean): Promise<Seeded> {
   const started = performance.now();
+  const vault = new PersonalDataVault(keys, sealingOn);
+  const sealing: SealingTimes = { on: sealingOn, seconds: 0, keyStoreSeconds: 0, chunks: 0 };
   sampler.reset();
   const { order, totals, last } = schedule();
   const cases = Array.from({ length: caseCount }, (_, index) => newCase(index, totals[index]));
@@ -457,7 +495,7 @@ async function seed(store: EventStore, directory: PartyDirectory, sampler: RssSa
   const inFlight: Promise<void>[] = [];
   let nextReport = 100_000;
   for (let start = 0; start < messages; start += APPENDS_PER_CHUNK) {
-    const appends: Promise<void>[] = [];
+    const decided: { caseId: string; event: ReturnType<typeof decide>[number]; expectedVersion: number; owner: string; messageId: string }[] = [];
     for (let i = start; i < Math.min(messages, start + APPENDS_PER_CHUNK); i++) {
       const seedCase = cases[order[i]];
       const receivedAt = new Date(end - span + Math.floor(i * step));
@@ -468,6 +506,8 @@ async function seed(store: EventStore, directory: PartyDirectory, sampler: RssSa
       }
       const events = decide({ message, caller: message.header.sender, receivedAt, directory }, seedCase.state);
       const expectedVersion = seedCase.state.version;
+      // The gateway seals with the case's owner (the sender of case.opened), and evolves the state from the event as decided.
+      const owner = seedCase.state.owner ?? message.header.sender;
       seedCase.state = events.reduce(evolve, seedCase.state);
       seedCase.sent += 1;
       const [event] = events;
@@ -479,24 +519,34 @@ async function seed(store: EventStore, directory: PartyDirectory, sampler: RssSa
         seedCase.readerSeesClosed ||= event.type === 'CaseClosed';
       }
       byType[message.header.type] = (byType[message.header.type] ?? 0) + 1;
-      const data = event.data as unknown as JsonObject;
-      const metadata = event.metadata as unknown as JsonObject;
-      appends.push(
-        store.append(caseStreamName(seedCase.caseId), [{ id: message.header.messageId.toLowerCase(), type: event.type, data, metadata }], expectedVersion).then((result) => {
-          if (result.outcome !== 'appended') throw new Error(`append of ${seedCase.caseId} v${expectedVersion + 1}: ${result.outcome}`);
-        }),
-      );
+      decided.push({ caseId: seedCase.caseId, event, expectedVersion, owner, messageId: message.header.messageId.toLowerCase() });
       if (i + 1 === nextReport) {
         const seconds = (performance.now() - started) / 1000;
         console.log(`  ${(i + 1).toLocaleString('en')} messages decided (${Math.round((i + 1) / seconds).toLocaleString('en')}/s, ${round(seconds)} s, RSS ${round(rssMiB(process.pid))} MiB)`);
         nextReport += 100_000;
       }
     }
+    // The chunk's seals are asked for in one turn (one key-store transaction), then its appends are made in order,
+    // so that each case's appends reach the store's writer in version order.
+    const sealStarted = performance.now();
+    keys.firstAnswerAt = undefined;
+    const sealed = await Promise.all(decided.map(({ event, owner }) => vault.seal(event.data, owner)));
+    const sealEnded = performance.now();
+    sealing.seconds += (sealEnded - sealStarted) / 1000;
+    sealing.keyStoreSeconds += ((keys.firstAnswerAt ?? sealStarted) - sealStarted) / 1000;
+    sealing.chunks += 1;
+    const appends = decided.map(({ caseId, event, expectedVersion, messageId }, index) =>
+      store
+        .append(caseStreamName(caseId), [{ id: messageId, type: event.type, data: sealed[index] as unknown as JsonObject, metadata: event.metadata as unknown as JsonObject }], expectedVersion)
+        .then((result) => {
+          if (result.outcome !== 'appended') throw new Error(`append of ${caseId} v${expectedVersion + 1}: ${result.outcome}`);
+        }),
+    );
     inFlight.push(Promise.all(appends).then(() => undefined));
     if (inFlight.length >= CHUNKS_IN_FLIGHT) await inFlight.shift();
   }
   await Promise.all(inFlight);
-  return { cases, byType, seconds: (performance.now() - started) / 1000, peakRss: sampler.peak() };
+  return { cases, byType, seconds: (performance.now() - started) / 1000, peakRss: sampler.peak(), sealing };
 }
 
 /** The groups one message names (its distribution, or the body of a case.assigned): what puts its case on a board for those entitled to it. */
@@ -513,11 +563,25 @@ function facetsOfOwnMessage(message: CmfMessage): { operations: string[]; taskFo
 }
 
 /** The average stored size of each event type (bytes of data + metadata). */
-function storedSizes(file: string): { type: string; count: number; bytes: number }[] {
+function storedSizes(file: string): { type: string; count: number; bytes: number; sealed: number }[] {
   const db = new Database(file, { readonly: true });
   try {
-    const rows = db.prepare('SELECT type, COUNT(*) AS count, AVG(LENGTH(data) + LENGTH(metadata)) AS bytes FROM events GROUP BY type ORDER BY count DESC').all() as { type: string; count: number; bytes: number }[];
+    const rows = db
+      .prepare(`SELECT type, COUNT(*) AS count, AVG(LENGTH(data) + LENGTH(metadata)) AS bytes, SUM(instr(data, '"sealed":{') > 0) AS sealed FROM events GROUP BY type ORDER BY count DESC`)
+      .all() as { type: string; count: number; bytes: number; sealed: number }[];
     return rows.map((row) => ({ ...row, bytes: Math.round(row.bytes) }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The key store the seed left: its file's size, its data keys and the cases they belong to. */
+function keyStoreStats(file: string): { bytes: number; keys: number; cases: number } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const { keys } = db.prepare('SELECT COUNT(*) AS keys FROM data_keys').get() as { keys: number };
+    const { cases } = db.prepare('SELECT COUNT(*) AS cases FROM key_cases').get() as { cases: number };
+    return { bytes: statSync(file).size, keys, cases };
   } finally {
     db.close();
   }
@@ -580,6 +644,7 @@ interface RebuildRow {
 async function rebuildAll(dataDir: string, sampler: RssSampler): Promise<RebuildRow[]> {
   const config = loadConfig({ DATA_DIR: dataDir });
   const store = await openEventStore(config);
+  const keys = openKeyStore(config);
   const db = openReadModelDatabase(config);
   const rows: RebuildRow[] = [];
   try {
@@ -598,6 +663,22 @@ async function rebuildAll(dataDir: string, sampler: RssSampler): Promise<Rebuild
     rows.push({ label: 'store read only (readAll of 5,000 + JSON.parse)', events, seconds, foldSeconds: seconds, swapSeconds: 0, startRss, peakRss: sampler.peak(), rows: '', isProjection: false });
     console.log(`  read the store: ${events.toLocaleString('en')} events in ${round(seconds, 2)} s`);
 
+    // The same, opened as the read models see it: the keys of each batch's cases read in one go, every sealed value decrypted.
+    const opening = new OpeningEventStore(store, new PersonalDataVault(keys), 'public');
+    sampler.reset();
+    startRss = rssMiB(process.pid);
+    started = performance.now();
+    events = 0;
+    for (let after: string | undefined; ; ) {
+      const batch = await opening.readAll({ after, limit: 5_000 });
+      if (batch.length === 0) break;
+      events += batch.length;
+      after = batch[batch.length - 1].position;
+    }
+    seconds = (performance.now() - started) / 1000;
+    rows.push({ label: 'store read + opened, public view (OpeningEventStore)', events, seconds, foldSeconds: seconds, swapSeconds: 0, startRss, peakRss: sampler.peak(), rows: '', isProjection: false });
+    console.log(`  read and opened the store: ${events.toLocaleString('en')} events in ${round(seconds, 2)} s`);
+
     const tables = { 'case-summaries': ['case_summaries'], boards: ['board_case_states', 'board_cases', 'boards'] };
     for (const [name, parts] of PROJECTION_NAMES.flatMap((name) => [1, PARTS].map((parts) => [name, parts] as const))) {
       sampler.reset();
@@ -612,7 +693,7 @@ async function rebuildAll(dataDir: string, sampler: RssSampler): Promise<Rebuild
           nextReport += 100_000;
         }
       };
-      const result = await rebuildProjection(store, db, name, { onProgress, parts, config });
+      const result = await rebuildProjection(store, db, name, new PersonalDataVault(keys), { onProgress, parts, config });
       const ended = performance.now();
       seconds = (ended - started) / 1000;
       const counts: string[] = [];
@@ -635,6 +716,7 @@ async function rebuildAll(dataDir: string, sampler: RssSampler): Promise<Rebuild
     }
   } finally {
     await db.close();
+    await keys.close();
     await store.close();
   }
   return rows;
@@ -846,6 +928,22 @@ async function queryRun(dataDir: string, seeded: Seeded): Promise<{ results: Que
     checks.push(
       `board items: ${board.flaggedDocuments.length} flagged documents, ${board.vessels.length} vessels, ${board.vehicles.length} vehicles, ${board.locations.length} locations`,
     );
+    // The read models were folded from sealed events: what they show must be opened, never a sealed value.
+    const sample = visible.filter((_, index) => index % Math.max(1, Math.floor(visible.length / 200)) === 0);
+    let withRole = 0;
+    let persons = 0;
+    let stillSealed = JSON.stringify(board).includes('"sealed"') ? 1 : 0;
+    for (const caseId of sample) {
+      const summary = await getJson<{ persons: { ref: string; role?: string; sealed?: unknown }[]; title: unknown }>(port, `/v1/cases/${caseId}`);
+      if (JSON.stringify(summary).includes('"sealed"')) stillSealed += 1;
+      persons += summary.persons.length;
+      withRole += summary.persons.filter((p) => typeof p.role === 'string').length;
+      if (summary.title !== null && typeof summary.title !== 'string') stillSealed += 1;
+    }
+    checks.push(
+      `opened: the ${OPERATION} board and ${sample.length} case summaries read as ${READER}: ${persons} persons, ${withRole} of them with their role in clear ` +
+        `(the others known to ${READER} only from a later update naming them), ${stillSealed === 0 ? 'no sealed value anywhere' : `${stillSealed} RESPONSES HOLD SEALED VALUES`}`,
+    );
     const taskForce = await getJson<BoardBody>(port, `/v1/task-forces/${TASK_FORCE}`);
     const onTaskForce = seeded.cases.filter((seedCase) => seedCase.readerSeesTaskForce).length;
     checks.push(`${TASK_FORCE} as ${READER}: board says ${taskForce.cases.total} cases; the seeded data says ${onTaskForce}`);
@@ -858,9 +956,14 @@ async function queryRun(dataDir: string, seeded: Seeded): Promise<{ results: Que
     }
 
     const results: QueryResult[] = [];
+    // The machine is shared: the load average and the server's CPU over each query phase tell a disturbed one.
     const run = async (label: string, paths: readonly string[]) => {
       console.log(`  ${label}…`);
+      const cpuBefore = cpuMs(server.pid!);
+      const started = performance.now();
       results.push(await measure(port, label, paths));
+      const serverCpu = (cpuMs(server.pid!) - cpuBefore) / (performance.now() - started);
+      checks.push(`${label}: load average ${loadavg()[0].toFixed(2)} at its end, server CPU ${Math.round(100 * serverCpu)} % of one core while it ran`);
     };
     await run(`GET /v1/operations/${OPERATION} (board)`, [`/v1/operations/${OPERATION}`]);
     await run(`GET /v1/task-forces/${TASK_FORCE} (board)`, [`/v1/task-forces/${TASK_FORCE}`]);
@@ -930,13 +1033,16 @@ async function main(): Promise<void> {
   try {
     console.log(`machine: ${machine()}`);
     console.log(`1/3 seeding ${messages.toLocaleString('en')} messages over ${caseCount.toLocaleString('en')} cases into ${join(dataDir, 'events.sqlite')}…`);
-    const config = loadConfig({ DATA_DIR: dataDir });
+    const config = loadConfig({ DATA_DIR: dataDir, PERSONAL_DATA_ENCRYPTION: process.env.PERSONAL_DATA_ENCRYPTION });
     const directory = PartyDirectory.fromFile(config.partiesFile);
     const store = await openEventStore(config);
-    const seeded = await seed(store, directory, sampler);
+    const keys = new TimedKeyStore(SqliteKeyStore.open(join(dataDir, 'keys.sqlite')));
+    const seeded = await seed(store, directory, sampler, keys, config.personalData.encryption);
+    await keys.close();
     await store.close();
     const storeBytes = statSync(join(dataDir, 'events.sqlite')).size;
     const sizes = storedSizes(join(dataDir, 'events.sqlite'));
+    const keyStats = keyStoreStats(join(dataDir, 'keys.sqlite'));
     console.log(`  seeded in ${round(seeded.seconds)} s (${Math.round(messages / seeded.seconds).toLocaleString('en')} messages/s), peak RSS ${round(seeded.peakRss)} MiB`);
 
     console.log('2/3 rebuilding the projections…');
@@ -957,6 +1063,14 @@ async function main(): Promise<void> {
       `Stored events (data = message + receivedAt + entitledParties + caseFacets, as JSON): ${sizes.map((size) => `${size.type} ${size.count.toLocaleString('en')} × ${size.bytes.toLocaleString('en')} B`).join(', ')}; ` +
         `average ${Math.round(sizes.reduce((total, size) => total + size.count * size.bytes, 0) / messages).toLocaleString('en')} B, events.sqlite ${mib(storeBytes)} MiB. ` +
         `case.opened is a full realistic report (the fixture's, varied: 2–8 persons); case.updated holds only a few new or changed items, so the store is not 1M × 5 KB.`,
+    );
+    const sealedEvents = sizes.reduce((total, size) => total + size.sealed, 0);
+    console.log(
+      `Personal data ${seeded.sealing.on ? 'sealed' : 'NOT sealed (PERSONAL_DATA_ENCRYPTION=off)'}: ${sealedEvents.toLocaleString('en')} of ${messages.toLocaleString('en')} stored events hold sealed values ` +
+        `(${sizes.map((size) => `${size.type} ${size.sealed.toLocaleString('en')}`).join(', ')}); keys.sqlite ${mib(keyStats.bytes)} MiB, ${keyStats.keys.toLocaleString('en')} data keys of ${keyStats.cases.toLocaleString('en')} cases. ` +
+        `Sealing in the seed: ${round(seeded.sealing.seconds, 1)} s of its ${round(seeded.seconds, 1)} s (${Math.round((100 * seeded.sealing.seconds) / seeded.seconds)} %) awaiting the seals of ${seeded.sealing.chunks.toLocaleString('en')} chunks of ${APPENDS_PER_CHUNK.toLocaleString('en')}, ` +
+        `of which ${round(seeded.sealing.keyStoreSeconds, 1)} s until the key store answered (its transaction, one a chunk) and ${round(seeded.sealing.seconds - seeded.sealing.keyStoreSeconds, 1)} s encrypting (AES-256-GCM, JSON, base64); ` +
+        `${Math.round((seeded.sealing.seconds * 1e6) / messages)} µs a message.`,
     );
 
     console.log(

@@ -64,3 +64,40 @@ export function sseIdCounter(onIds: (count: number, lastId: string) => void): (c
     if (lastId !== undefined) onIds(count, lastId);
   };
 }
+
+/** Like argument(), but 0 is allowed (a phase turned off). */
+export function countArgument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index === -1) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number ≥ 0`);
+  return value;
+}
+
+/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on Linux. */
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system, every thread) a process has used, in ms. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** Ends a server started by startServer and waits for its exit (SIGTERM: the shutdown hooks close the stores; SIGUSR2 for bench-server.ts exits at once, writing a --cpu-prof profile). */
+export async function stopServer(server: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill(signal);
+  await exited;
+}
+
+export const mean = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0) / Math.max(1, values.length);
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The value at quantile q of ascending `sorted` values (nearest rank below). */
+export const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
