@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
 import { Clock, CLOCK } from '@cmx/platform';
@@ -6,6 +5,7 @@ import { HONEST_VERIFY, readAuditLog, runAuditVerify, settle } from './support/a
 import { ExchangeClient } from './support/exchange-client';
 import { InProcessExchange, startInProcessExchange } from './support/in-process-exchange';
 import { messageOf, newCaseId } from './support/messages';
+import { runNpmScript, type ScriptRun } from './support/npm-script';
 
 const OWNER = 'NCB-IT';
 const PARTNER = 'NCB-GR';
@@ -13,37 +13,16 @@ const DAY_MS = 86_400_000;
 const REVIEW_DAYS = 1;
 const DELETE_DAYS = 2;
 
-interface ScriptRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Settings of the test process that would point the script at another exchange than the one under test. */
 const FOREIGN_SETTINGS = ['AUDIT_SIGNING_KEY_FILE', 'EVENT_STORE', 'DATABASE_URL', 'DATABASE_SCHEMA', 'DATA_DIR', 'AUDIT_LOG', 'RETENTION_REVIEW_DAYS', 'RETENTION_DELETE_DAYS'];
 
 /** `npm run -s retention:sweep [-- args]` as an operator runs it beside the running exchange, on its files; the exchange goes on serving meanwhile. */
 function runSweep(dataDir: string, args: readonly string[] = [], env: Record<string, string> = {}, timeoutMs = 90_000): Promise<ScriptRun> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !FOREIGN_SETTINGS.includes(name))) as Record<string, string>;
-  const child = spawn('npm', ['run', '-s', 'retention:sweep', ...(args.length > 0 ? ['--', ...args] : [])], {
-    cwd: join(__dirname, '..'),
-    env: { ...base, DATA_DIR: dataDir, RETENTION_REVIEW_DAYS: String(REVIEW_DAYS), RETENTION_DELETE_DAYS: String(DELETE_DAYS), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`retention:sweep did not end within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  return runNpmScript('retention:sweep', {
+    args,
+    env: { DATA_DIR: dataDir, RETENTION_REVIEW_DAYS: String(REVIEW_DAYS), RETENTION_DELETE_DAYS: String(DELETE_DAYS), ...env },
+    unset: FOREIGN_SETTINGS,
+    timeoutMs,
   });
 }
 

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { DELIVERY_LEDGER, DeliveryLedger } from '@cmx/delivery';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
 import { DEMO_KEYS, ExchangeClient } from './exchange-client';
 import type { InProcessExchange } from './in-process-exchange';
+import { runNpmScript, type ScriptRun } from './npm-script';
 
 import type { AuditItem } from '../../apps/query/src/read-audit-log/audit-log.controller';
 
@@ -37,38 +36,14 @@ export async function readAuditLog(
   throw new Error('GET /v1/audit did not end');
 }
 
-export interface VerifyRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type VerifyRun = ScriptRun;
 
 /** Settings of the test process that would point `audit:verify` at another log than the one given. */
 const FOREIGN_SETTINGS = ['AUDIT_SIGNING_KEY_FILE', 'AUDIT_TRUSTED_KEYS_FILE', 'EVENT_STORE', 'DATABASE_URL', 'DATABASE_SCHEMA', 'DATA_DIR', 'AUDIT_LOG'];
 
 /** `npm run -s audit:verify [-- args]` as a child process, with only the given settings naming the log and its keys. */
 export function runAuditVerify(env: Record<string, string>, args: readonly string[] = [], timeoutMs = 60_000): Promise<VerifyRun> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !FOREIGN_SETTINGS.includes(name))) as Record<string, string>;
-  const child = spawn('npm', ['run', '-s', 'audit:verify', ...(args.length > 0 ? ['--', ...args] : [])], {
-    cwd: join(__dirname, '../..'),
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`audit:verify did not end within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runNpmScript('audit:verify', { args, env, unset: FOREIGN_SETTINGS, timeoutMs });
 }
 
 export const HONEST_VERIFY = /^verified (\d+) entries (?:from \d+ )?up to ([0-9a-f]{64})/;
