@@ -182,7 +182,8 @@ format_storage() {
   cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
   log "formatting $DATA (cluster id $cluster_id)"
   mkdir -p "$DATA"
-  "$JAVA" "${JAVA_OPTS[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" >&2 ||
+  # One argument, --cluster-id=…: an id that begins with "-" (one in 64 does) would be read as an option.
+  "$JAVA" "${JAVA_OPTS[@]}" kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$PROPS" >&2 ||
     die "kafka.tools.StorageTool format failed (see above)"
 }
 
