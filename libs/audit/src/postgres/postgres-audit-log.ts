@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import { validateSchemaName } from '@cmx/event-store/postgres';
+import { inTransaction, validateSchemaName } from '@cmx/event-store/postgres';
 import { chainWrite, type LastCheckpoint } from '../audit-chain';
 import { caseKey, EMPTY_CHAIN, parseStoredEntry, partyKey, type AuditEntry, type AuditRecord, type ChainHead, type StoredAuditEntry } from '../audit-entry';
 import { pageLimit, sequenceNumber } from '../audit-arguments';
@@ -193,22 +193,8 @@ export class PostgresAuditLog implements AuditLog {
     return this.closing;
   }
 
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { PostgresAuditChain, type CheckpointPolicy } from '@cmx/audit';
 import { UnknownCursor } from '@cmx/errors';
-import { validateSchemaName } from '@cmx/event-store/postgres';
+import { inTransaction, validateSchemaName } from '@cmx/event-store/postgres';
 import {
   isCursor,
   type DeliveryChannelKind,
@@ -156,21 +156,8 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
     return this.closing;
   }
 
-  private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 }
 

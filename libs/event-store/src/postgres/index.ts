@@ -1,3 +1,4 @@
+export { inTransaction } from './in-transaction';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 export {
   DEFAULT_POSTGRES_SCHEMA,

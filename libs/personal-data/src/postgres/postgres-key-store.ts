@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import { validateSchemaName } from '@cmx/event-store/postgres';
+import { inTransaction, validateSchemaName } from '@cmx/event-store/postgres';
 import { newDataKey, type DataKey } from '../data-key-cipher';
 import { caseKeysOf, type DataKeyRow, type KeyCaseRow } from '../key-store-rows';
 import { KeysErased, type CaseKeys, type KeyStore, type ProtectionChange } from '../key-store.port';
@@ -121,20 +121,8 @@ export class PostgresKeyStore implements KeyStore {
     return result.rows;
   }
 
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   async ping(): Promise<void> {
