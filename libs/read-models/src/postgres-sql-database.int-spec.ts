@@ -5,24 +5,9 @@ import { migrate } from '@cmx/event-store/postgres';
 import { describeSqlDatabaseConformance } from './conformance/sql-database.conformance';
 import { PostgresSqlDatabase } from './postgres-sql-database';
 import { READ_MODEL_TABLES } from './read-model-tables';
+import { describeOnPostgres } from '@cmx/event-store/conformance';
 
-const EXAMPLE_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const databaseUrl = process.env.DATABASE_URL;
-
-if (databaseUrl) {
-  describePostgresSqlDatabase(databaseUrl);
-} else if (process.env.CI === 'true') {
-  describe('PostgresSqlDatabase', () => {
-    it('runs on PostgreSQL in CI', () => {
-      throw new Error(`DATABASE_URL is not set: CI must run the PostgreSQL read-model database tests (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL})`);
-    });
-  });
-} else {
-  const reason = `DATABASE_URL is not set (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL}, or run npm run -s engines:up)`;
-  describe('PostgresSqlDatabase', () => {
-    it(`NOT RUN: ${reason}`, () => console.warn(`PostgresSqlDatabase tests not run: ${reason}`));
-  });
-}
+describeOnPostgres('PostgresSqlDatabase', 'read-model database', describePostgresSqlDatabase);
 
 /** A table's shape, as both engines can report it. */
 interface TableShape {

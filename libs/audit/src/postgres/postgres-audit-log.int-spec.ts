@@ -7,24 +7,9 @@ import { describeAuditLogConformance } from '../conformance/audit-log.conformanc
 import { describeAuditLogTampering, type RawAuditTables } from '../conformance/audit-log-tampering.conformance';
 import { AUDIT_T0, auditRecord, checkpointPolicy, newAuditSigner } from '../testing/audit-fixtures';
 import { PostgresAuditLog } from './postgres-audit-log';
+import { describeOnPostgres } from '@cmx/event-store/conformance';
 
-const EXAMPLE_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const databaseUrl = process.env.DATABASE_URL;
-
-if (databaseUrl) {
-  describePostgresAuditLog(databaseUrl);
-} else if (process.env.CI === 'true') {
-  describe('PostgresAuditLog', () => {
-    it('runs on PostgreSQL in CI', () => {
-      throw new Error(`DATABASE_URL is not set: CI must run the PostgreSQL audit log tests (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL})`);
-    });
-  });
-} else {
-  const reason = `DATABASE_URL is not set (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL}, or run npm run -s engines:up)`;
-  describe('PostgresAuditLog', () => {
-    it(`NOT RUN: ${reason}`, () => console.warn(`PostgresAuditLog tests not run: ${reason}`));
-  });
-}
+describeOnPostgres('PostgresAuditLog', 'audit log', describePostgresAuditLog);
 
 function describePostgresAuditLog(connectionString: string): void {
   describe('PostgresAuditLog', () => {

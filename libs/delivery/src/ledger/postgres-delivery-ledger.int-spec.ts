@@ -4,24 +4,9 @@ import { migrate } from '@cmx/event-store/postgres';
 import type { DeliveryPayload } from '../delivery-channel.port';
 import { describeDeliveryLedgerConformance } from './conformance/delivery-ledger.conformance';
 import { PostgresDeliveryLedger } from './postgres-delivery-ledger';
+import { describeOnPostgres } from '@cmx/event-store/conformance';
 
-const EXAMPLE_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const databaseUrl = process.env.DATABASE_URL;
-
-if (databaseUrl) {
-  describePostgresDeliveryLedger(databaseUrl);
-} else if (process.env.CI === 'true') {
-  describe('PostgresDeliveryLedger', () => {
-    it('runs on PostgreSQL in CI', () => {
-      throw new Error(`DATABASE_URL is not set: CI must run the PostgreSQL delivery ledger tests (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL})`);
-    });
-  });
-} else {
-  const reason = `DATABASE_URL is not set (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL}, or run npm run -s engines:up)`;
-  describe('PostgresDeliveryLedger', () => {
-    it(`NOT RUN: ${reason}`, () => console.warn(`PostgresDeliveryLedger tests not run: ${reason}`));
-  });
-}
+describeOnPostgres('PostgresDeliveryLedger', 'delivery ledger', describePostgresDeliveryLedger);
 
 function describePostgresDeliveryLedger(connectionString: string): void {
   describe('PostgresDeliveryLedger', () => {

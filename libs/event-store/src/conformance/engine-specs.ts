@@ -32,3 +32,27 @@ export function closedAfterEachTest<Options, Store extends EventStore>(
     return store;
   };
 }
+
+const EXAMPLE_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * `describeWith(DATABASE_URL)` when PostgreSQL is configured. Without it, a test named `NOT RUN: …` says why; under
+ * CI=true (which provisions PostgreSQL) a failing one does, so that a missing engine never passes unseen.
+ */
+export function describeOnPostgres(suite: string, what: string, describeWith: (connectionString: string) => void): void {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    describeWith(databaseUrl);
+  } else if (process.env.CI === 'true') {
+    describe(suite, () => {
+      it('runs on PostgreSQL in CI', () => {
+        throw new Error(`DATABASE_URL is not set: CI must run the PostgreSQL ${what} tests (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL})`);
+      });
+    });
+  } else {
+    const reason = `DATABASE_URL is not set (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL}, or run npm run -s engines:up)`;
+    describe(suite, () => {
+      it(`NOT RUN: ${reason}`, () => console.warn(`${suite} tests not run: ${reason}`));
+    });
+  }
+}

@@ -4,4 +4,4 @@ export {
   type AppenderProcessOptions,
   type EventStoreHarness,
 } from './event-store.conformance';
-export { closedAfterEachTest, spawnAppenderScript } from './engine-specs';
+export { closedAfterEachTest, describeOnPostgres, spawnAppenderScript } from './engine-specs';

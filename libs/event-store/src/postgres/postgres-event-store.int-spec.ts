@@ -1,30 +1,14 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { closedAfterEachTest, describeEventStoreConformance, spawnAppenderScript } from '../conformance';
+import { closedAfterEachTest, describeEventStoreConformance, describeOnPostgres, spawnAppenderScript } from '../conformance';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
 import type { AppendResult, EventStore, NewEvent, StoredEvent } from '../event-store.port';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 import { migrate, POSTGRES_SCHEMA_VERSION, readSchemaVersion } from './postgres-schema';
 
 const APPENDER_SCRIPT = join(__dirname, 'testing', 'append-until-killed.ts');
-const EXAMPLE_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const databaseUrl = process.env.DATABASE_URL;
-
-if (databaseUrl) {
-  describePostgresEventStore(databaseUrl);
-} else if (process.env.CI === 'true') {
-  describe('PostgresEventStore', () => {
-    it('runs on PostgreSQL in CI', () => {
-      throw new Error(`DATABASE_URL is not set: CI must run the PostgreSQL event store tests (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL})`);
-    });
-  });
-} else {
-  const reason = `DATABASE_URL is not set (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL}, or run npm run -s engines:up)`;
-  describe('PostgresEventStore', () => {
-    it(`NOT RUN: ${reason}`, () => console.warn(`PostgresEventStore tests not run: ${reason}`));
-  });
-}
+describeOnPostgres('PostgresEventStore', 'event store', describePostgresEventStore);
 
 function describePostgresEventStore(connectionString: string): void {
   describe('PostgresEventStore', () => {

@@ -3,24 +3,9 @@ import { Pool } from 'pg';
 import { migrate, POSTGRES_SCHEMA_VERSION } from '@cmx/event-store/postgres';
 import { describeKeyStoreConformance } from '../conformance/key-store.conformance';
 import { PostgresKeyStore } from './postgres-key-store';
+import { describeOnPostgres } from '@cmx/event-store/conformance';
 
-const EXAMPLE_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const databaseUrl = process.env.DATABASE_URL;
-
-if (databaseUrl) {
-  describePostgresKeyStore(databaseUrl);
-} else if (process.env.CI === 'true') {
-  describe('PostgresKeyStore', () => {
-    it('runs on PostgreSQL in CI', () => {
-      throw new Error(`DATABASE_URL is not set: CI must run the PostgreSQL key store tests (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL})`);
-    });
-  });
-} else {
-  const reason = `DATABASE_URL is not set (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL}, or run npm run -s engines:up)`;
-  describe('PostgresKeyStore', () => {
-    it(`NOT RUN: ${reason}`, () => console.warn(`PostgresKeyStore tests not run: ${reason}`));
-  });
-}
+describeOnPostgres('PostgresKeyStore', 'key store', describePostgresKeyStore);
 
 function describePostgresKeyStore(connectionString: string): void {
   describe('PostgresKeyStore', () => {
