@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { migrate } from '@cmx/event-store';
-import { engineTest } from './support/engines';
+import { engineTest, inFreshSchema } from './support/engines';
 import { ExchangeClient } from './support/exchange-client';
 import { KafkaDeliveryReader, ReceivedDelivery } from './support/kafka-deliveries';
 import { expectedCount, Posted, postCases } from './support/post-cases';
@@ -136,17 +135,12 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
     async (brokers) => {
       const databaseUrl = process.env.DATABASE_URL;
       if (!databaseUrl) throw new Error('DATABASE_URL is not set: run `npm run -s engines:up` and export the settings it prints');
-      const schema = `cmx_e2e_${process.pid}_${Date.now() % 1_000_000}`;
-      const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-      try {
-        await migrate(pool, schema);
-        const env = { DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka', EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema };
-        await killDispatcherDuringRun(env, 3, brokers);
-      } finally {
-        await Promise.all(processes.splice(0).map((service) => service.stop()));
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await pool.end();
-      }
+      await inFreshSchema(
+        databaseUrl,
+        (schema) =>
+          killDispatcherDuringRun({ DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka', EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema }, 3, brokers),
+        () => Promise.all(processes.splice(0).map((service) => service.stop())),
+      );
     },
     480_000,
   );

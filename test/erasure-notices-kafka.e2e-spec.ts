@@ -1,10 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
 import { exampleMessage } from '@cmx/contracts/testing';
-import { migrate } from '@cmx/event-store';
-import { engineTest } from './support/engines';
+import { engineTest, inFreshSchema } from './support/engines';
 import { FeedRecord, KafkaRecord, KafkaRecordReader, killRepeatedlyDuring, readWholeFeed, SupervisedService } from './support/erasure-notices';
 import { ExchangeClient } from './support/exchange-client';
 import { messageOf, newCaseId } from './support/messages';
@@ -653,17 +651,12 @@ describe('erasure notices over Kafka and the feed, the dispatcher killed with SI
     async (brokers) => {
       const databaseUrl = process.env.DATABASE_URL;
       if (!databaseUrl) throw new Error('DATABASE_URL is not set: run `npm run -s engines:up` and export the settings it prints');
-      const schema = `cmx_e2e_${process.pid}_${Date.now() % 1_000_000}`;
-      const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-      try {
-        await migrate(pool, schema);
-        const env = { DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka', EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema };
-        await run('PostgreSQL', env, 3, brokers, 300, 20261203);
-      } finally {
-        await Promise.all(processes.splice(0).map((service) => service.stop()));
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await pool.end();
-      }
+      await inFreshSchema(
+        databaseUrl,
+        (schema) =>
+          run('PostgreSQL', { DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka', EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema }, 3, brokers, 300, 20261203),
+        () => Promise.all(processes.splice(0).map((service) => service.stop())),
+      );
     },
     600_000,
   );
@@ -683,11 +676,12 @@ describe('several gateways on one PostgreSQL store: a message is decided on the 
   });
 
   engineTest('PostgreSQL', 'DATABASE_URL', 'a party made a participant, or a person defined, through another gateway is known to every gateway', async (databaseUrl) => {
-    const schema = `cmx_e2e_${process.pid}_${Date.now() % 1_000_000}`;
-    const pool = new Pool({ connectionString: databaseUrl, max: 1 });
     const dataDir = mkdtempSync(join(tmpdir(), 'cmx-stale-case-'));
-    try {
-      await migrate(pool, schema);
+    const stopAll = async () => {
+      await Promise.all(processes.splice(0).map((service) => service.stop()));
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    await inFreshSchema(databaseUrl, async (schema) => {
       const env = { DATA_DIR: dataDir, EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema };
       const [a, b] = await Promise.all([startServiceProcess('gateway', env), startServiceProcess('gateway', env)]);
       processes.push(a, b);
@@ -705,11 +699,6 @@ describe('several gateways on one PostgreSQL store: a message is decided on the 
         byNewParticipant: [201, undefined],
         namingNewPerson: [201, undefined],
       });
-    } finally {
-      await Promise.all(processes.splice(0).map((service) => service.stop()));
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await pool.end();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    }, stopAll);
   });
 });

@@ -1,3 +1,6 @@
+import { Pool } from 'pg';
+import { migrate } from '@cmx/event-store';
+
 /**
  * Tests that need an engine named by a setting of `npm run -s engines:up`.
  * Without the setting: under CI=true the test fails (CI provisions the engines);
@@ -18,5 +21,22 @@ export function engineTest(engine: string, setting: string, title: string, body:
     it(`${engine}: NOT RUN (${setting} not set): ${title}`, () => {
       console.warn(`${engine} test not run: ${reason}`);
     });
+  }
+}
+
+/**
+ * `work` on a schema of its own, made and migrated on `databaseUrl`, then dropped once `beforeDrop` (stopping the
+ * processes that use it) has run, whether `work` succeeded or not.
+ */
+export async function inFreshSchema<T>(databaseUrl: string, work: (schema: string) => Promise<T>, beforeDrop: () => Promise<unknown> = async () => undefined): Promise<T> {
+  const schema = `cmx_e2e_${process.pid}_${Date.now() % 1_000_000}`;
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    await migrate(pool, schema);
+    return await work(schema);
+  } finally {
+    await beforeDrop();
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
   }
 }
