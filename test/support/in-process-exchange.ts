@@ -2,12 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, loadConfig } from '@cmx/platform';
+import { createHttpApp, loadConfig, startGrpcServer } from '@cmx/platform';
+import { freePort } from './free-port';
 import { ExchangeModule } from '../../apps/exchange/src/exchange.module';
 import { testSigningKeyFile } from './audit-signing-key';
 
 export interface InProcessExchange {
   readonly baseUrl: string;
+  /** host:port of its gRPC server (proto/cmx/v1). */
+  readonly grpcAddress: string;
   readonly app: NestFastifyApplication;
   readonly dataDir: string;
   close(): Promise<void>;
@@ -22,11 +25,14 @@ export async function startInProcessExchange(env: Record<string, string> = {}): 
   const embedded = (env.EVENT_STORE ?? 'sqlite') === 'sqlite';
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ...(embedded ? {} : { AUDIT_SIGNING_KEY_FILE: testSigningKeyFile() }), ...env });
   const app = await createHttpApp(ExchangeModule.forRoot(config), ['error']);
+  const grpcPort = await freePort();
+  await startGrpcServer(app, '127.0.0.1', grpcPort);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
     app,
     dataDir,
     close: async () => {

@@ -1,10 +1,13 @@
 import { DynamicModule, Inject, Module, Optional } from '@nestjs/common';
 import { DELIVERY_CHANNEL, DeliveryChannel, KafkaDeliveryChannel } from '@cmx/delivery';
 import { EngineProbes, ExchangeConfig } from '@cmx/platform';
+import { AcknowledgeDeliveries } from './acknowledge-deliveries/acknowledge-deliveries';
 import { AcknowledgeDeliveriesController } from './acknowledge-deliveries/acknowledge-deliveries.controller';
+import { AcknowledgeGrpcController } from './acknowledge-deliveries/acknowledge.grpc.controller';
 import { Dispatcher } from './dispatch-events/dispatcher.service';
 import { SubscriptionsController } from './manage-subscriptions/subscriptions.controller';
 import { FeedController } from './read-feed/feed.controller';
+import { SubscribeGrpcController } from './read-feed/subscribe.grpc.controller';
 
 /**
  * Store subscription → entitled and subscribed parties → the ledger (every
@@ -23,8 +26,8 @@ export class DispatcherModule {
       config.delivery === 'kafka' && brokers ? KafkaDeliveryChannel.connect({ brokers, partitions: config.kafkaTopicPartitions }) : null;
     return {
       module: DispatcherModule,
-      controllers: [FeedController, AcknowledgeDeliveriesController, SubscriptionsController],
-      providers: [Dispatcher, { provide: DELIVERY_CHANNEL, useFactory: openDeliveryChannel }],
+      controllers: [FeedController, AcknowledgeDeliveriesController, SubscriptionsController, SubscribeGrpcController, AcknowledgeGrpcController],
+      providers: [Dispatcher, AcknowledgeDeliveries, { provide: DELIVERY_CHANNEL, useFactory: openDeliveryChannel }],
     };
   }
 }

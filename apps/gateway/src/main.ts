@@ -1,4 +1,4 @@
 import { bootstrapService, PlatformModule } from '@cmx/platform';
 import { GatewayModule } from './gateway.module';
 
-bootstrapService('Gateway', (config) => ({ module: GatewayModule, imports: [PlatformModule.forRoot(config)] }));
+bootstrapService('Gateway', (config) => ({ module: GatewayModule, imports: [PlatformModule.forRoot(config)] }), { grpc: true });

@@ -28,6 +28,14 @@ export class UnsupportedMediaType extends ExchangeError {
   }
 }
 
+/** A gRPC frame that is not a SubmitMessageRequest the exchange can take: it ends the call. */
+export class InvalidFrame extends ExchangeError {
+  readonly code = 'invalid_frame';
+  constructor(reason: string) {
+    super(`The request frame is not valid: ${reason}`);
+  }
+}
+
 export class PayloadTooLarge extends ExchangeError {
   readonly code = 'payload_too_large';
   constructor(limitBytes: number, what: 'message' | 'batch' = 'message') {

@@ -3,18 +3,27 @@ import type { DynamicModule } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { PartiesFileInvalid } from '@cmx/parties';
 import { ConfigError, DEMO_PARTIES_FILE, ExchangeConfig, loadConfig } from './config/exchange-config';
+import { startGrpcServer } from './grpc/grpc-transport';
 import { createHttpApp } from './http/create-http-app';
+
+export interface ServiceOptions {
+  /** Serves its gRPC methods (proto/cmx/v1) on GRPC_PORT too. */
+  readonly grpc?: boolean;
+}
 
 /**
  * Starts one exchange process: settings validated first (a bad one stops the
- * process with one line naming it), then the HTTP app on PORT.
+ * process with one line naming it), then the HTTP app on PORT and, for a
+ * process with gRPC methods, the gRPC server on GRPC_PORT.
  */
-export function bootstrapService(name: string, rootModule: (config: ExchangeConfig) => DynamicModule): void {
+export function bootstrapService(name: string, rootModule: (config: ExchangeConfig) => DynamicModule, options: ServiceOptions = {}): void {
   const start = async () => {
     const config = loadConfig();
     const app = await createHttpApp(rootModule(config));
+    if (options.grpc) await startGrpcServer(app, config.host, config.grpcPort);
     await app.listen(config.port, config.host);
     const logger = new Logger(name);
+    if (options.grpc) logger.log(`${name} serving gRPC (cmx.v1.CaseExchangeService) on ${config.host}:${config.grpcPort}`);
     if (config.partiesFile === DEMO_PARTIES_FILE) {
       logger.warn('Using the DEMO parties file (config/demo-parties.json): its API keys are public. Set CASE_EXCHANGE_PARTIES for real use.');
     }

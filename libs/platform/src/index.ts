@@ -11,3 +11,6 @@ export * from './memberships/membership-follower';
 export * from './audit/request-actor';
 export * from './audit/audit-trail';
 export * from './audit/open-audit-log';
+export * from './auth/authenticator';
+export * from './grpc/grpc-transport';
+export * from './grpc/grpc-status';

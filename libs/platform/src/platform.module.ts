@@ -11,6 +11,7 @@ import { KEY_STORE, KeyStore, OpeningEventStore, PERSONAL_DATA_VAULT, PersonalDa
 import { AUDIT_RECORDER, AuditTrail } from './audit/audit-trail';
 import { checkpointPolicy, embeddedLedgerFile, openAuditLog, openSigningKey } from './audit/open-audit-log';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { Authenticator } from './auth/authenticator';
 import { RateLimiter } from './auth/rate-limiter';
 import { Clock, CLOCK, systemClock } from './clock';
 import { EXCHANGE_CONFIG, ExchangeConfig } from './config/exchange-config';
@@ -130,6 +131,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         EngineProbes,
         MembershipFollower,
         { provide: RateLimiter, useValue: new RateLimiter(config.rateLimitPerSecond) },
+        Authenticator,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ExchangeErrorFilter },
       ],
@@ -142,6 +144,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         CLOCK,
         EngineProbes,
         MembershipFollower,
+        Authenticator,
         AUDIT_LOG,
         AuditTrail,
         KEY_STORE,

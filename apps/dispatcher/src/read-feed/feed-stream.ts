@@ -14,36 +14,37 @@ export interface FeedStreamOptions {
   readonly open?: (items: readonly FeedItem[]) => Promise<FeedItem[]>;
 }
 
+/** Where a followed feed goes: server-sent events, a gRPC stream. */
+export interface FeedSink {
+  /** Sends one item; false when the next must wait for drained(). */
+  write(item: FeedItem): boolean;
+  /** Resolves when the reader takes more, or has gone away. */
+  drained(): Promise<void>;
+  /** Called on an idle stream every heartbeat. */
+  heartbeat(): void;
+  /** Calls the listener once the reader has gone away; returns the function that stops listening. */
+  onClose(listener: () => void): () => void;
+}
+
 /**
- * Writes the party's deliveries as server-sent events (`id:` = cursor) until
- * the client goes away: the backlog first, then each new delivery as the
- * ledger records it, with a comment line on an idle stream every heartbeat.
- * A page is read only once the socket has taken the previous one, so a slow
- * reader holds at most one page in memory.
+ * Sends the party's deliveries until the reader goes away: the backlog first, then each new delivery as the
+ * ledger records it. A page is read only once the sink has taken the previous one, so a slow reader holds at
+ * most one page in memory.
  */
-export async function streamFeed(response: ServerResponse, options: FeedStreamOptions): Promise<void> {
+export async function followFeed(options: FeedStreamOptions, sink: FeedSink): Promise<void> {
   const { ledger, party, pageSize, heartbeatMs } = options;
   let cursor = options.after;
   let wake: (() => void) | undefined;
   let closed = false;
   let recordedMeanwhile = false;
-  const onClose = () => {
+  const stopClosing = sink.onClose(() => {
     closed = true;
     wake?.();
-  };
-  response.on('close', onClose);
+  });
   const stopListening = ledger.onRecorded(() => {
     recordedMeanwhile = true;
     wake?.();
   });
-
-  response.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  response.write(': connected\n\n');
   try {
     while (!closed) {
       recordedMeanwhile = false;
@@ -53,9 +54,9 @@ export async function streamFeed(response: ServerResponse, options: FeedStreamOp
       if (closed) return;
       for (const item of items) {
         cursor = item.cursor;
-        const accepted = response.write(`id: ${item.cursor}\ndata: ${JSON.stringify(item.delivery)}\n\n`);
+        const accepted = sink.write(item);
         if (closed) return;
-        if (!accepted) await drained(response);
+        if (!accepted) await sink.drained();
       }
       if (items.length === pageSize || recordedMeanwhile) continue;
       const woken = await new Promise<boolean>((resolve) => {
@@ -66,11 +67,38 @@ export async function streamFeed(response: ServerResponse, options: FeedStreamOp
         };
       });
       wake = undefined;
-      if (!woken && !closed) response.write(': heartbeat\n\n');
+      if (!woken && !closed) sink.heartbeat();
     }
   } finally {
     stopListening();
-    response.off('close', onClose);
+    stopClosing();
+  }
+}
+
+/**
+ * Writes the party's deliveries as server-sent events (`id:` = cursor) until the client goes away, with a
+ * comment line on an idle stream every heartbeat.
+ */
+export async function streamFeed(response: ServerResponse, options: FeedStreamOptions): Promise<void> {
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  response.write(': connected\n\n');
+  try {
+    await followFeed(options, {
+      write: (item) => response.write(`id: ${item.cursor}\ndata: ${JSON.stringify(item.delivery)}\n\n`),
+      drained: () => drained(response),
+      heartbeat: () => response.write(': heartbeat\n\n'),
+      onClose: (listener) => {
+        if (response.destroyed) queueMicrotask(listener);
+        response.on('close', listener);
+        return () => response.off('close', listener);
+      },
+    });
+  } finally {
     if (!response.writableEnded) response.end();
   }
 }

@@ -16,8 +16,8 @@ export interface BatchLineOutcome {
 
 /**
  * POST /v1/messages:batch, `application/x-ndjson`: one CMF/1 message a line, each accepted or refused on its
- * own. The messages are submitted together (one case's in line order, the others concurrently, so they share
- * the store's group commits); the answer starts once every accepted one is durable and logged.
+ * own. The messages are submitted together (SubmitMessageService.submitMany: one case's in line order and in
+ * one append, so they share the store's group commits); the answer starts once every accepted one is durable and logged.
  */
 @Controller('v1')
 export class SubmitBatchController {
@@ -35,18 +35,15 @@ export class SubmitBatchController {
   ): Promise<void> {
     if (typeof body !== 'string') throw new UnsupportedMediaType(contentType, 'application/x-ndjson');
     const lines = ndjsonLines(body);
-    const outcomes = await Promise.all(
-      lines.map(async (line): Promise<BatchLineOutcome> => {
-        try {
-          if ('error' in line) throw line.error;
-          const { receipt, firstReceipt } = await this.submitMessage.submit(line.value, actor.party);
-          return { line: line.line, status: firstReceipt ? 201 : 200, receipt };
-        } catch (error) {
-          const { status, body: errorBody } = toErrorResponse(error);
-          return { line: line.line, status, error: errorBody };
-        }
-      }),
-    );
+    const parsed = lines.filter((line): line is { line: number; value: unknown } => !('error' in line));
+    const submitted = await this.submitMessage.submitMany(parsed.map((line) => line.value), actor.party);
+    const byLine = new Map(parsed.map((line, index) => [line.line, submitted[index]]));
+    const outcomes = lines.map((line): BatchLineOutcome => {
+      const outcome = 'error' in line ? { refusal: line.error } : byLine.get(line.line)!;
+      if ('receipt' in outcome) return { line: line.line, status: outcome.firstReceipt ? 201 : 200, receipt: outcome.receipt };
+      const { status, body: errorBody } = toErrorResponse(outcome.refusal);
+      return { line: line.line, status, error: errorBody };
+    });
     const accepted = outcomes.flatMap((outcome) => (outcome.receipt ? [{ caseId: outcome.receipt.caseId, messageIds: [outcome.receipt.messageId] }] : []));
     if (accepted.length > 0) await this.audit.record(actor, { operation: 'collect', cases: accepted });
     await reply

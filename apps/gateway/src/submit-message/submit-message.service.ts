@@ -29,6 +29,11 @@ export interface SubmitOutcome {
   readonly firstReceipt: boolean;
 }
 
+/** A message of submitMany() that was refused: what submit() would have thrown. */
+export interface SubmitRefusal {
+  readonly refusal: unknown;
+}
+
 /** Another process may append to the same case between our read and our append; each conflict re-reads and decides again. */
 const MAX_DECIDE_ATTEMPTS = 5;
 
@@ -45,64 +50,139 @@ export class SubmitMessageService {
 
   async submit(input: unknown, caller: string): Promise<SubmitOutcome> {
     const receivedAt = this.clock.now();
-    const validation = validateCmfMessage(input, { now: receivedAt });
-    if (!validation.ok) throw new InvalidMessage(validation.violations);
-    const { message } = validation;
-    assertSenderIsCaller(message, caller);
+    const message = this.validated(input, caller, receivedAt);
+    return this.perCase.run(message.header.caseId, () => this.decideAndAppend(message, caller, receivedAt));
+  }
 
-    const messageId = message.header.messageId.toLowerCase();
-    const { caseId } = message.header;
-    return this.perCase.run(caseId, async () => {
-      for (let attempt = 1; ; attempt++) {
-        const decidedOnCache = this.caseStates.cached(caseId) !== undefined;
-        const state = await this.currentState(message, attempt);
-        let events: CaseEvent[];
-        try {
-          events = decide({ message, caller, receivedAt, directory: this.directory }, state);
-        } catch (refusal) {
-          // A refused message may be the repeat of one stored earlier: that answers with its first receipt.
-          const earlier = await this.store.findEvent(messageId);
-          if (earlier) return this.repeatOf(earlier, message);
-          // Another gateway may have moved the case on since this one cached it (a new participant, a new person): decide once more on the case as stored.
-          if (decidedOnCache && attempt < MAX_DECIDE_ATTEMPTS) {
-            this.caseStates.forget(caseId);
-            continue;
-          }
-          throw refusal;
-        }
-        const owner = state.owner ?? caller;
-        let sealed: CaseMessageData[];
-        try {
-          sealed = await Promise.all(events.map((event) => this.vault.seal(event.data, owner)));
-        } catch (error) {
-          // Another gateway erased a person of the case since this one read it: decide again on the case as it is.
-          if (!(error instanceof KeysErased)) throw error;
-          this.caseStates.forget(caseId);
-          if (attempt >= MAX_DECIDE_ATTEMPTS) throw error;
-          continue;
-        }
-        const result = await this.store.append(
-          caseStreamName(caseId),
-          events.map((event, index) => ({
-            id: messageId,
-            type: event.type,
-            data: sealed[index] as unknown as JsonObject,
-            metadata: event.metadata as unknown as JsonObject,
-          })),
-          state.version,
-        );
-        switch (result.outcome) {
-          case 'appended':
-            this.caseStates.remember(caseId, events.reduce(evolve, state));
-            return { receipt: receiptOf(result.events[0]), firstReceipt: true };
-          case 'duplicate':
-            return this.repeatOf(result.existing, message);
-          case 'version_conflict':
-            this.caseStates.forget(caseId);
-            if (attempt >= MAX_DECIDE_ATTEMPTS) throw new Error(`case ${caseId}: still conflicting after ${attempt} attempts`);
-        }
+  /**
+   * Messages that arrive together (a batch, a stream's frames): validated in one pass, and each case's in order
+   * decided on one read of the case and appended in one append, so that they share one commit. Each message is
+   * accepted or refused on its own, with the same outcome as submit() would give it; a case whose messages do not
+   * all decide cleanly on its state (a refusal, a repeat, a conflict) is submitted message by message instead.
+   */
+  submitMany(inputs: readonly unknown[], caller: string): Promise<Array<SubmitOutcome | SubmitRefusal>> {
+    const receivedAt = this.clock.now();
+    const outcomes: Array<Promise<SubmitOutcome | SubmitRefusal>> = new Array(inputs.length);
+    const byCase = new Map<string, Array<{ index: number; message: CmfMessage }>>();
+    inputs.forEach((input, index) => {
+      try {
+        const message = this.validated(input, caller, receivedAt);
+        const group = byCase.get(message.header.caseId) ?? [];
+        if (group.length === 0) byCase.set(message.header.caseId, group);
+        group.push({ index, message });
+      } catch (refusal) {
+        outcomes[index] = Promise.resolve({ refusal });
       }
     });
+    for (const [caseId, group] of byCase) {
+      const settled = this.perCase.run(caseId, () => this.decideCaseTogether(caseId, group.map((item) => item.message), caller, receivedAt));
+      group.forEach((item, position) => (outcomes[item.index] = settled.then((results) => results[position])));
+    }
+    return Promise.all(outcomes);
+  }
+
+  private validated(input: unknown, caller: string, receivedAt: Date): CmfMessage {
+    const validation = validateCmfMessage(input, { now: receivedAt });
+    if (!validation.ok) throw new InvalidMessage(validation.violations);
+    assertSenderIsCaller(validation.message, caller);
+    return validation.message;
+  }
+
+  private async decideCaseTogether(caseId: string, messages: readonly CmfMessage[], caller: string, receivedAt: Date): Promise<Array<SubmitOutcome | SubmitRefusal>> {
+    const oneByOne = async () => {
+      const results: Array<SubmitOutcome | SubmitRefusal> = [];
+      for (const message of messages) results.push(await this.decideAndAppend(message, caller, receivedAt).catch((refusal: unknown) => ({ refusal })));
+      return results;
+    };
+    if (messages.length === 1 || new Set(messages.map((message) => message.header.messageId.toLowerCase())).size < messages.length) return oneByOne();
+    const before = await this.currentState(messages[0], 1);
+    let state = before;
+    const decided: Array<{ event: CaseEvent; messageId: string }> = [];
+    for (const message of messages) {
+      try {
+        const events = decide({ message, caller, receivedAt, directory: this.directory }, state);
+        if (events.length !== 1) return oneByOne();
+        state = evolve(state, events[0]);
+        decided.push({ event: events[0], messageId: message.header.messageId.toLowerCase() });
+      } catch {
+        return oneByOne();
+      }
+    }
+    let sealed: CaseMessageData[];
+    try {
+      const owner = before.owner ?? caller;
+      sealed = await Promise.all(decided.map(({ event }) => this.vault.seal(event.data, owner)));
+    } catch {
+      this.caseStates.forget(caseId);
+      return oneByOne();
+    }
+    const result = await this.store
+      .append(
+        caseStreamName(caseId),
+        decided.map(({ event, messageId }, index) => ({ id: messageId, type: event.type, data: sealed[index] as unknown as JsonObject, metadata: event.metadata as unknown as JsonObject })),
+        before.version,
+      )
+      .catch(() => undefined);
+    if (result?.outcome !== 'appended') {
+      this.caseStates.forget(caseId);
+      return oneByOne();
+    }
+    this.caseStates.remember(caseId, state);
+    return result.events.map((event) => ({ receipt: receiptOf(event), firstReceipt: true }));
+  }
+
+  private async decideAndAppend(message: CmfMessage, caller: string, receivedAt: Date): Promise<SubmitOutcome> {
+    const messageId = message.header.messageId.toLowerCase();
+    const { caseId } = message.header;
+    for (let attempt = 1; ; attempt++) {
+      const decidedOnCache = this.caseStates.cached(caseId) !== undefined;
+      const state = await this.currentState(message, attempt);
+      let events: CaseEvent[];
+      try {
+        events = decide({ message, caller, receivedAt, directory: this.directory }, state);
+      } catch (refusal) {
+        // A refused message may be the repeat of one stored earlier: that answers with its first receipt.
+        const earlier = await this.store.findEvent(messageId);
+        if (earlier) return this.repeatOf(earlier, message);
+        // Another gateway may have moved the case on since this one cached it (a new participant, a new person): decide once more on the case as stored.
+        if (decidedOnCache && attempt < MAX_DECIDE_ATTEMPTS) {
+          this.caseStates.forget(caseId);
+          continue;
+        }
+        throw refusal;
+      }
+      const owner = state.owner ?? caller;
+      let sealed: CaseMessageData[];
+      try {
+        sealed = await Promise.all(events.map((event) => this.vault.seal(event.data, owner)));
+      } catch (error) {
+        // Another gateway erased a person of the case since this one read it: decide again on the case as it is.
+        if (!(error instanceof KeysErased)) throw error;
+        this.caseStates.forget(caseId);
+        if (attempt >= MAX_DECIDE_ATTEMPTS) throw error;
+        continue;
+      }
+      const result = await this.store.append(
+        caseStreamName(caseId),
+        events.map((event, index) => ({
+          id: messageId,
+          type: event.type,
+          data: sealed[index] as unknown as JsonObject,
+          metadata: event.metadata as unknown as JsonObject,
+        })),
+        state.version,
+      );
+      switch (result.outcome) {
+        case 'appended':
+          this.caseStates.remember(caseId, events.reduce(evolve, state));
+          return { receipt: receiptOf(result.events[0]), firstReceipt: true };
+        case 'duplicate':
+          return this.repeatOf(result.existing, message);
+        case 'version_conflict':
+          this.caseStates.forget(caseId);
+          if (attempt >= MAX_DECIDE_ATTEMPTS) throw new Error(`case ${caseId}: still conflicting after ${attempt} attempts`);
+      }
+    }
   }
 
   /**

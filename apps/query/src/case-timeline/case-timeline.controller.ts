@@ -22,7 +22,7 @@ export class CaseTimelineController {
   }
 }
 
-function timelinePage(caseId: string, query: QueryParameters): TimelinePage {
+export function timelinePage(caseId: string, query: QueryParameters): TimelinePage {
   const violations: FieldViolation[] = [];
   if (!isCaseId(caseId)) violations.push({ path: 'caseId', rule: 'case_id', message: `${caseId} is not a case id` });
   refuseUnknownParameters(query, ['afterVersion', 'limit'], violations);

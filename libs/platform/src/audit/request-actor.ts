@@ -34,8 +34,11 @@ export function clientRequestId(header: string | string[] | undefined): string |
   return typeof header === 'string' && header.length <= MAX_REQUEST_ID_LENGTH && REQUEST_ID.test(header) ? header : undefined;
 }
 
+/** Request headers or gRPC metadata, by lower-case name: a repeated one as a list. */
+export type AccountabilityHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
 /** `Purpose` and `On-Behalf-Of`, checked; throws InvalidAccountabilityHeader naming each header that is not acceptable. */
-export function accountabilityHeaders(headers: FastifyRequest['headers']): Pick<RequestActor, 'onBehalfOf' | 'purpose'> {
+export function accountabilityHeaders(headers: AccountabilityHeaders): Pick<RequestActor, 'onBehalfOf' | 'purpose'> {
   const violations: FieldViolation[] = [];
   const read = (name: string, max: number): string | null => {
     const value = headers[name];

@@ -1,9 +1,8 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InvalidCredentials, MissingCredentials, RateLimited } from '@cmx/errors';
-import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
-import { accountabilityHeaders, AuthenticatedRequest } from '../audit/request-actor';
-import { RateLimiter } from './rate-limiter';
+import { MissingCredentials } from '@cmx/errors';
+import type { AuthenticatedRequest } from '../audit/request-actor';
+import { Authenticator } from './authenticator';
 
 const PUBLIC_ROUTE = 'cmx:public-route';
 
@@ -21,21 +20,17 @@ export const CallerParty = createParamDecorator((_: unknown, context: ExecutionC
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(PARTY_DIRECTORY) private readonly directory: PartyDirectory,
-    private readonly rateLimiter: RateLimiter,
+    private readonly authenticator: Authenticator,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
+    // gRPC calls are authenticated by their handlers, which own the raw call (GrpcCallActor).
+    if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw new MissingCredentials();
-    const holder = this.directory.identify(match[1]);
-    if (holder === undefined) throw new InvalidCredentials();
-    if (!this.rateLimiter.take(holder.party, Date.now())) throw new RateLimited(this.rateLimiter.secondsUntilNextToken());
-    request.party = holder.party;
-    request.actor = { party: holder.party, keyId: holder.keyId, ...accountabilityHeaders(request.headers), requestId: String(request.id) };
+    const actor = this.authenticator.authenticate(request.headers.authorization, request.headers, String(request.id));
+    request.party = actor.party;
+    request.actor = actor;
     return true;
   }
 }

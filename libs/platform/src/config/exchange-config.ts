@@ -11,6 +11,8 @@ export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 
 export interface ExchangeConfig {
   readonly port: number;
+  /** gRPC (proto/cmx/v1), on the same host; 0 takes a free port. */
+  readonly grpcPort: number;
   readonly host: string;
   readonly dataDir: string;
   readonly partiesFile: string;
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
   const delivery = choiceSetting(env, 'DELIVERY', DELIVERY_KINDS, 'feed');
   return {
     port: integerSetting(env, 'PORT', 3000, 0, 65535),
+    grpcPort: integerSetting(env, 'GRPC_PORT', 50051, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
     partiesFile: resolve(env.CASE_EXCHANGE_PARTIES?.trim() || DEMO_PARTIES_FILE),

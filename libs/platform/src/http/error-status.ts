@@ -1,6 +1,7 @@
 /** The one place where a refusal's stable code becomes an HTTP status. */
 export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<string, number>> = {
   invalid_json: 400,
+  invalid_frame: 400,
   invalid_message: 400,
   invalid_query: 400,
   unknown_reference: 400,
