@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
-import { CallerParty, createHttpApp, loadConfig } from '@cmx/platform';
+import { CallerParty, createHttpApp, loadConfig, startGrpcServer } from '@cmx/platform';
 import { ExchangeModule } from '../apps/exchange/src/exchange.module';
 
 @Controller('bench')
@@ -26,7 +26,7 @@ async function main() {
   const config = loadConfig();
   const app = await createHttpApp({
     module: class BenchServerModule {},
-    imports: [ExchangeModule.forRoot(config), BareRouteModule],
+    imports: [ExchangeModule.forRoot(config, config.background), BareRouteModule],
   });
   app.useLogger(['error', 'warn']);
   app
@@ -37,6 +37,7 @@ async function main() {
       reply.code(201);
       return { messageId: body?.header?.messageId, party: request.headers.authorization?.length };
     });
+  await startGrpcServer(app, config.host, config.grpcPort);
   await app.listen(config.port, config.host);
   process.once('SIGUSR2', () => process.exit(0));
   process.stdout.write(`listening ${config.port}\n`);

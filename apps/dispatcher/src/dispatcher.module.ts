@@ -20,14 +20,15 @@ export class DispatcherModule {
     if (channel) probes.register({ role: 'delivery', engine: channel.kind, ping: () => channel.ping() });
   }
 
-  static forRoot(config: ExchangeConfig): DynamicModule {
+  /** `dispatch: false`: the partner-facing routes only, for a process whose dispatcher runs in another (the all-in-one's). */
+  static forRoot(config: ExchangeConfig, { dispatch = true }: { dispatch?: boolean } = {}): DynamicModule {
     const brokers = config.kafkaBrokers;
     const openDeliveryChannel = () =>
       config.delivery === 'kafka' && brokers ? KafkaDeliveryChannel.connect({ brokers, partitions: config.kafkaTopicPartitions }) : null;
     return {
       module: DispatcherModule,
       controllers: [FeedController, AcknowledgeDeliveriesController, SubscriptionsController, SubscribeGrpcController, AcknowledgeGrpcController],
-      providers: [Dispatcher, AcknowledgeDeliveries, { provide: DELIVERY_CHANNEL, useFactory: openDeliveryChannel }],
+      providers: [AcknowledgeDeliveries, ...(dispatch ? [Dispatcher, { provide: DELIVERY_CHANNEL, useFactory: openDeliveryChannel }] : [])],
     };
   }
 }

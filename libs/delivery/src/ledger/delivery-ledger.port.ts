@@ -78,6 +78,8 @@ export interface DeliveryLedger {
   recipientsOf(messageIds: readonly string[]): Promise<ReadonlyMap<string, readonly Recipient[]>>;
   /** Calls the listener after each record() of this ledger object commits; returns the unsubscribe function. */
   onRecorded(listener: () => void): () => void;
+  /** Calls the onRecorded listeners for a record() that another process committed (the all-in-one's dispatcher process). */
+  recordedElsewhere(): void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

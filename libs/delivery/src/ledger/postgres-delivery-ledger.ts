@@ -147,6 +147,10 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
     return this.listeners.add(listener);
   }
 
+  recordedElsewhere(): void {
+    this.listeners.notify();
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }

@@ -211,6 +211,10 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
     return this.listeners.add(listener);
   }
 
+  recordedElsewhere(): void {
+    this.listeners.notify();
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }

@@ -13,6 +13,8 @@ export interface ExchangeConfig {
   readonly port: number;
   /** gRPC (proto/cmx/v1), on the same host; 0 takes a free port. */
   readonly grpcPort: number;
+  /** The all-in-one (`npm start`): its projector and dispatcher in a child process (default), or in the same process. */
+  readonly background: 'process' | 'inline';
   readonly host: string;
   readonly dataDir: string;
   readonly partiesFile: string;
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
   return {
     port: integerSetting(env, 'PORT', 3000, 0, 65535),
     grpcPort: integerSetting(env, 'GRPC_PORT', 50051, 0, 65535),
+    background: choiceSetting(env, 'EXCHANGE_BACKGROUND', ['process', 'inline'] as const, 'process'),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
     partiesFile: resolve(env.CASE_EXCHANGE_PARTIES?.trim() || DEMO_PARTIES_FILE),
