@@ -19,6 +19,8 @@ describe('start-up settings', () => {
 
   it.each([
     [{ PORT: 'abc' }, 'config error: PORT=abc is not valid'],
+    [{ GRPC_PORT: '70000' }, 'config error: GRPC_PORT=70000 is not valid'],
+    [{ EXCHANGE_BACKGROUND: 'thread' }, 'config error: EXCHANGE_BACKGROUND=thread is not valid'],
     [{ EVENT_STORE: 'mongo' }, 'config error: EVENT_STORE=mongo is not valid'],
     [{ RATE_LIMIT_PER_SECOND: '-1' }, 'config error: RATE_LIMIT_PER_SECOND=-1 is not valid'],
     [{ CASE_EXCHANGE_PARTIES: join(dir, 'missing.json') }, 'config error: CASE_EXCHANGE_PARTIES='],

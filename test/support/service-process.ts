@@ -11,6 +11,8 @@ export const EXCHANGE_MAIN = serviceMain('exchange');
 
 export interface ServiceProcess {
   readonly baseUrl: string;
+  /** host:port of its gRPC server (GRPC_PORT). */
+  readonly grpcAddress: string;
   readonly child: ChildProcess;
   output(): string;
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
@@ -23,8 +25,9 @@ export async function startServiceProcess(service: ServiceName, env: Record<stri
   const main = serviceMain(service);
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const port = await freePort();
+  const grpcPort = await freePort();
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(), ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(), ...env, PORT: String(port), GRPC_PORT: String(grpcPort), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -50,7 +53,7 @@ export async function startServiceProcess(service: ServiceName, env: Record<stri
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     await exited;
   };
-  return { baseUrl, child, output: () => output, kill9: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return { baseUrl, grpcAddress: `127.0.0.1:${grpcPort}`, child, output: () => output, kill9: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
 
 export const startExchangeProcess = (env: Record<string, string>) => startServiceProcess('exchange', env);
