@@ -4,7 +4,7 @@ import { ExchangeClient } from './support/exchange-client';
 import { readFeedUntil } from './support/feed';
 import { decodeStatusDetails, grpcClientOf, statusOfCallError, submitOverStream, unary } from './support/grpc-client';
 import { InProcessExchange, startInProcessExchange } from './support/in-process-exchange';
-import { messageOf, newCaseId } from './support/messages';
+import { messageOf, mixedCaseMessages, newCaseId } from './support/messages';
 
 describe('gRPC cmx.v1.CaseExchangeService over real connections', () => {
   let exchange: InProcessExchange;
@@ -18,11 +18,7 @@ describe('gRPC cmx.v1.CaseExchangeService over real connections', () => {
 
   it('SubmitMessages answers each message of a mixed stream in order, exactly as POST /v1/messages would', async () => {
     const caseId = newCaseId();
-    const opened = messageOf('case.opened', { caseId });
-    const updated = messageOf('case.updated', { caseId, header: { expectedCaseVersion: 1 } });
-    const stale = messageOf('case.updated', { caseId, header: { expectedCaseVersion: 0 } });
-    const reused = { ...messageOf('case.updated', { caseId, messageId: opened.header.messageId }), body: { summary: 'other content' } };
-    const invalid = messageOf('case.updated', { caseId, header: { priority: 'whenever' as never } });
+    const { opened, updated, stale, reused, invalid } = mixedCaseMessages(caseId);
     const sentByOther = messageOf('case.opened', { caseId: newCaseId(), sender: 'NCB-GR' });
     const messages = [opened, updated, '{ not json', stale, opened, reused, invalid, sentByOther].map((message, index) => ({
       correlationId: `c${index}`,

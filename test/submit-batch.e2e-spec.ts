@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ExchangeClient, HttpAnswer } from './support/exchange-client';
 import { InProcessExchange, startInProcessExchange } from './support/in-process-exchange';
-import { messageOf, newCaseId } from './support/messages';
+import { messageOf, mixedCaseMessages, newCaseId } from './support/messages';
 
 describe('POST /v1/messages:batch (NDJSON)', () => {
   let exchange: InProcessExchange;
@@ -19,11 +19,7 @@ describe('POST /v1/messages:batch (NDJSON)', () => {
 
   it('answers each line in order as POST /v1/messages would, every accepted one stored', async () => {
     const caseId = newCaseId();
-    const opened = messageOf('case.opened', { caseId });
-    const updated = messageOf('case.updated', { caseId, header: { expectedCaseVersion: 1 } });
-    const stale = messageOf('case.updated', { caseId, header: { expectedCaseVersion: 0 } });
-    const reused = { ...messageOf('case.updated', { caseId, messageId: opened.header.messageId }), body: { summary: 'other content' } };
-    const invalid = messageOf('case.updated', { caseId, header: { priority: 'whenever' as never } });
+    const { opened, updated, stale, reused, invalid } = mixedCaseMessages(caseId);
     const alone = messageOf('case.opened', { caseId: newCaseId() });
     const body = [opened, updated, '{ not json', '', stale, opened, reused, invalid, alone].map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n');
 

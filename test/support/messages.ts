@@ -34,3 +34,15 @@ export function newCaseId(country = 'IT'): string {
   caseCounter += 1;
   return `${country}-2026-${casePrefix}${String(caseCounter).padStart(5, '0')}`;
 }
+
+/** One case's messages that a bulk path must answer each as POST /v1/messages would: accepted, stale, id reused, invalid. */
+export function mixedCaseMessages(caseId: string) {
+  const opened = messageOf('case.opened', { caseId });
+  return {
+    opened,
+    updated: messageOf('case.updated', { caseId, header: { expectedCaseVersion: 1 } }),
+    stale: messageOf('case.updated', { caseId, header: { expectedCaseVersion: 0 } }),
+    reused: { ...messageOf('case.updated', { caseId, messageId: opened.header.messageId }), body: { summary: 'other content' } },
+    invalid: messageOf('case.updated', { caseId, header: { priority: 'whenever' as never } }),
+  };
+}
