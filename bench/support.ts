@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -101,3 +101,65 @@ export function median(values: readonly number[]): number {
 
 /** The value at quantile q of ascending `sorted` values (nearest rank below). */
 export const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+/** The children of each process, from /proc/<pid>/stat (the kernels without /proc/<pid>/task/<tid>/children too). */
+function childrenByParent(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const parent = Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  return children;
+}
+
+/** A process and its descendants (children, their children, …): the process first. */
+export function processTree(pid: number): number[] {
+  const children = childrenByParent();
+  const tree = [pid];
+  for (let index = 0; index < tree.length; index += 1) tree.push(...(children.get(tree[index]) ?? []));
+  return tree;
+}
+
+/** The RSS of a process and of each of its descendants (MiB, the process first) and their sum; processes that end meanwhile are left out. */
+export function treeRssMiB(pid: number): { total: number; each: Array<{ pid: number; mib: number }> } {
+  const each: Array<{ pid: number; mib: number }> = [];
+  for (const member of processTree(pid)) {
+    try {
+      const mib = rssMiB(member);
+      if (Number.isFinite(mib)) each.push({ pid: member, mib });
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return { total: each.reduce((sum, { mib }) => sum + mib, 0), each };
+}
+
+/** CPU time (ms, user + system, every thread) of a process and of each of its descendants, by pid. */
+export function treeCpuMs(pid: number): Map<number, number> {
+  const times = new Map<number, number>();
+  for (const member of processTree(pid)) {
+    try {
+      times.set(member, cpuMs(member));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return times;
+}
+
+/**
+ * The CPU time (ms) a process tree used between two treeCpuMs() readings: the process's own and its descendants'
+ * (a descendant that started meanwhile counts from 0; one that ended meanwhile only up to the first reading).
+ */
+export function treeCpuDelta(pid: number, before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): { main: number; descendants: number } {
+  let descendants = 0;
+  for (const [member, ms] of after) if (member !== pid) descendants += ms - (before.get(member) ?? 0);
+  return { main: (after.get(pid) ?? 0) - (before.get(pid) ?? 0), descendants };
+}
