@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Local engines without Docker: a single-node Apache Kafka (KRaft, broker and controller in one JVM)
-# run from the Maven Central jars, and the machine's PostgreSQL.
+# run from the Maven Central jars, the machine's PostgreSQL, and Debian's Chromium for the console's
+# browser tests (test/console.e2e-spec.ts).
 #
 #   engines.sh up      provision and start; prints the settings as KEY=value lines on stdout
-#   engines.sh down    stop Kafka, and PostgreSQL only if `up` had to start it
-#   engines.sh status  one line per engine on stdout; exit 0 only when both answer
+#                      (CHROMIUM_PATH only when Chromium is there: without root or apt-get `up` says how to
+#                      install it and still brings up Kafka and PostgreSQL)
+#   engines.sh down    stop Kafka, and PostgreSQL only if `up` had to start it; Chromium stays installed
+#   engines.sh status  one line per engine on stdout; exit 0 only when all three answer
 #   engines.sh reset   down, then delete Kafka's data (topics, offsets); the jars stay
 #
 # stdout carries nothing but the settings of `up` (and the lines of `status`); progress goes to stderr.
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1), KAFKA_VERSION (the pom's),
 # KAFKA_HEAP_OPTS, KAFKA_WAIT_TIMEOUT_MS (60000), KAFKA_AUTO_CREATE_TOPICS (false),
-# PG_PORT (5432), PG_USER (postgres), PG_DATABASE (cmx), JAVA_HOME.
+# PG_PORT (5432), PG_USER (postgres), PG_DATABASE (cmx), JAVA_HOME,
+# CHROMIUM_PATH (/usr/bin/chromium: only that one is installed when missing, another must exist).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -35,6 +39,8 @@ PG_HOST=127.0.0.1
 PG_PORT="${PG_PORT:-5432}"
 PG_USER="${PG_USER:-postgres}"
 PG_DATABASE="${PG_DATABASE:-cmx}"
+DEBIAN_CHROMIUM=/usr/bin/chromium
+CHROMIUM_PATH="${CHROMIUM_PATH:-$DEBIAN_CHROMIUM}"
 
 log() { printf 'engines: %s\n' "$*" >&2; }
 die() { printf 'engines: error: %s\n' "$*" >&2; exit 1; }
@@ -55,6 +61,7 @@ check_settings() {
   [[ "$PG_DATABASE" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "PG_DATABASE=$PG_DATABASE is not a plain database name"
   [[ "$PG_USER" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "PG_USER=$PG_USER is not a plain role name"
   [[ -z "$KAFKA_VERSION" || "$KAFKA_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "KAFKA_VERSION=$KAFKA_VERSION is not a version like 4.1.1"
+  [[ "$CHROMIUM_PATH" == /* ]] || die "CHROMIUM_PATH=$CHROMIUM_PATH is not an absolute path"
 }
 
 lock() {
@@ -347,6 +354,61 @@ postgres_down() {
   fi
 }
 
+# ---------------------------------------------------------------- Chromium
+
+chromium_version() {
+  local version
+  version="$("$CHROMIUM_PATH" --version 2>/dev/null | head -n1)" && [[ -n "$version" ]] && echo "$version"
+}
+
+apt_candidate() { # package
+  apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2; exit }'
+}
+
+apt_install_chromium() {
+  # --no-install-recommends: chromium-common recommends a notification daemon, which may bring a whole desktop.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=180 chromium \
+    </dev/null >&2 9>&-
+}
+
+# Installs Debian's chromium when CHROMIUM_PATH (/usr/bin/chromium) is missing. Never stops the other engines:
+# where it cannot install, it says how to in one line and returns 1, and `up` prints no CHROMIUM_PATH.
+chromium_up() {
+  if [[ -x "$CHROMIUM_PATH" ]]; then
+    log "Chromium present ($CHROMIUM_PATH, $(chromium_version || echo 'version unknown'))"
+    return 0
+  fi
+  local how="as root: apt-get install -y chromium (or set CHROMIUM_PATH to a Chromium or Chrome executable)"
+  if [[ "$CHROMIUM_PATH" != "$DEBIAN_CHROMIUM" ]]; then
+    log "warning: CHROMIUM_PATH=$CHROMIUM_PATH is not an executable; the console's browser tests will not run. Install Chromium $how"
+    return 1
+  fi
+  if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null; then
+    local why="not root"
+    command -v apt-get >/dev/null || why="no apt-get"
+    log "warning: Chromium is missing ($CHROMIUM_PATH) and cannot be installed here ($why); the console's browser tests will not run. Install it $how"
+    return 1
+  fi
+  local updated=0
+  if [[ "$(apt_candidate chromium)" =~ ^(|\(none\))$ ]]; then
+    log "no chromium in the package lists: apt-get update"
+    apt-get update -q </dev/null >&2 9>&- || log "apt-get update failed (see above)"
+    updated=1
+  fi
+  log "installing Chromium: apt-get install -y --no-install-recommends chromium"
+  if ! apt_install_chromium && ((updated == 0)); then
+    # The lists may name a version the mirror no longer has: once more with fresh lists.
+    log "apt-get install failed: apt-get update, then once more"
+    apt-get update -q </dev/null >&2 9>&- || log "apt-get update failed (see above)"
+    apt_install_chromium || true
+  fi
+  if [[ ! -x "$CHROMIUM_PATH" ]]; then
+    log "warning: apt-get did not install $CHROMIUM_PATH (see above); the console's browser tests will not run. Install it $how"
+    return 1
+  fi
+  log "Chromium installed ($CHROMIUM_PATH, $(chromium_version || echo 'version unknown'))"
+}
+
 # ---------------------------------------------------------------- commands
 
 cmd_up() {
@@ -355,6 +417,9 @@ cmd_up() {
   kafka_up
   printf 'KAFKA_BROKERS=%s:%s\n' "$KAFKA_HOST" "$KAFKA_PORT"
   printf 'DATABASE_URL=postgres://%s@%s:%s/%s\n' "$PG_USER" "$PG_HOST" "$PG_PORT" "$PG_DATABASE"
+  if chromium_up; then
+    printf 'CHROMIUM_PATH=%s\n' "$CHROMIUM_PATH"
+  fi
 }
 
 cmd_down() {
@@ -386,6 +451,16 @@ cmd_status() {
     echo "postgres: ready ($PG_HOST:$PG_PORT, $by)"
   else
     echo "postgres: not answering on $PG_HOST:$PG_PORT"
+    ok=1
+  fi
+  local version
+  if [[ -x "$CHROMIUM_PATH" ]] && version="$(chromium_version)"; then
+    echo "chromium: installed ($CHROMIUM_PATH, $version)"
+  elif [[ -x "$CHROMIUM_PATH" ]]; then
+    echo "chromium: $CHROMIUM_PATH does not run (\`$CHROMIUM_PATH --version\` failed)"
+    ok=1
+  else
+    echo "chromium: missing ($CHROMIUM_PATH; engines.sh up installs it as root with apt-get)"
     ok=1
   fi
   return "$ok"
