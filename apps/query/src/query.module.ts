@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BoardsController } from './boards/boards.controller';
 import { RenderedBoards } from './boards/rendered-boards';
+import { CallerProfileController } from './caller-profile/caller-profile.controller';
 import { CaseSummaryController } from './case-summary/case-summary.controller';
 import { CaseTimelineController } from './case-timeline/case-timeline.controller';
 import { CaseTimelineService } from './case-timeline/case-timeline.service';
@@ -11,7 +12,7 @@ import { RetentionDueService } from './retention/retention-due.service';
 
 /** Coordinator-facing reads: case timelines (from the store), case summaries and boards (from the read models); the audit log for auditors and case owners; the owners' cases due for retention review. */
 @Module({
-  controllers: [CaseTimelineController, CaseSummaryController, BoardsController, AuditLogController, RetentionDueController, GetTimelineGrpcController],
+  controllers: [CallerProfileController, CaseTimelineController, CaseSummaryController, BoardsController, AuditLogController, RetentionDueController, GetTimelineGrpcController],
   providers: [CaseTimelineService, RenderedBoards, RetentionDueService],
 })
 export class QueryModule {}

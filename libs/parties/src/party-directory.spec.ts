@@ -45,6 +45,12 @@ describe('PartyDirectory', () => {
     expect([...directory.admins]).toEqual(['EUROPOL']);
   });
 
+  it('knows whether a party is a bureau or an agency', () => {
+    expect(directory.kindOf('NCB-IT')).toBe('bureau');
+    expect(directory.kindOf('EUROPOL')).toBe('agency');
+    expect(directory.kindOf('NCB-GR')).toBeUndefined();
+  });
+
   it.each([
     ['a clear-text key', { ...file, parties: [{ code: 'NCB-IT', kind: 'bureau', apiKeys: ['secret'] }] }, /apiKeys\[0\]/],
     ['an invalid party code', { ...file, parties: [{ code: 'NCB-ZZ', kind: 'bureau', apiKeys: [] }] }, /parties\[0\]\.code/],

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ExchangeDirectory } from '@cmx/case-domain';
 import type { GroupKind } from './membership-events';
-import { PartiesFile, partiesFileProblems } from './parties-file';
+import { PartiesFile, partiesFileProblems, PartyKind } from './parties-file';
 
 export const PARTY_DIRECTORY = Symbol('PARTY_DIRECTORY');
 
@@ -27,6 +27,7 @@ export class PartiesFileInvalid extends Error {
 export class PartyDirectory implements ExchangeDirectory {
   private readonly partyCodes: readonly string[];
   private readonly partyCodeSet: ReadonlySet<string>;
+  private readonly partyKinds: ReadonlyMap<string, PartyKind>;
   private readonly keyHashes: readonly KeyHash[];
   private readonly operations: Map<string, readonly string[]>;
   private readonly taskForces: Map<string, readonly string[]>;
@@ -39,6 +40,7 @@ export class PartyDirectory implements ExchangeDirectory {
   private constructor(file: PartiesFile) {
     this.partyCodes = file.parties.map((party) => party.code).sort();
     this.partyCodeSet = new Set(this.partyCodes);
+    this.partyKinds = new Map(file.parties.map((party) => [party.code, party.kind]));
     this.keyHashes = file.parties.flatMap((party) =>
       party.apiKeys.map((hash) => ({
         party: party.code,
@@ -92,6 +94,11 @@ export class PartyDirectory implements ExchangeDirectory {
 
   hasParty(code: string): boolean {
     return this.partyCodeSet.has(code);
+  }
+
+  /** Whether the party is a national bureau or an agency; undefined for a code the directory does not list. */
+  kindOf(code: string): PartyKind | undefined {
+    return this.partyKinds.get(code);
   }
 
   allPartyCodes(): readonly string[] {
