@@ -58,7 +58,17 @@ async function whyStalled(dispatcher: ServiceProcess, posted: readonly Posted[],
         `SELECT (SELECT position::text FROM "${schema}".delivery_checkpoint) AS checkpoint, (SELECT max(transaction_id)::text FROM "${schema}".events) AS head_transaction, pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, (SELECT max(seq)::text FROM "${schema}".audit_entries) AS audit_head`,
       ),
     ];
+    const missingIds = [...new Set(missing.map(({ message }) => message.messageId.toLowerCase()))];
+    const whereMissing = await rowsOf(
+      `SELECT count(*) AS events, min(e.transaction_id::text) AS first_transaction, max(e.transaction_id::text) AS last_transaction,
+              count(DISTINCT e.transaction_id) AS transactions,
+              (SELECT count(DISTINCT message_id) FROM "${schema}".deliveries WHERE message_id = ANY($1::text[])) AS in_ledger
+         FROM "${schema}".events e WHERE e.id = ANY($1::text[])`,
+      [missingIds],
+    );
     await pool.end();
+    lines.push(`the ${missingIds.length} messages missing: in the store and in the ledger: ${whereMissing}`);
+    lines.push(`dispatcher starts: ${dispatcherStarts(dispatcher.output())}`);
     lines.push(`PostgreSQL transactions holding a transaction id: ${open}`);
     lines.push(`PostgreSQL sessions in a transaction: ${inTransaction}`);
     lines.push(`PostgreSQL advisory locks: ${advisory}`);
@@ -67,6 +77,9 @@ async function whyStalled(dispatcher: ServiceProcess, posted: readonly Posted[],
   lines.push(`dispatcher output (last 3,000 characters):\n${dispatcher.output().slice(-3_000)}`);
   return lines.join('\n');
 }
+
+/** The positions each dispatcher run started after, as its log says. */
+const dispatcherStarts = (output: string): string => [...output.matchAll(/dispatching over \w+ from ([^\n\u001b]+)/g)].map((match) => match[1]).join('; ');
 
 describe('dispatcher over Kafka (gateway and dispatcher as separate processes on one SQLite store)', () => {
   const dataDirs: string[] = [];

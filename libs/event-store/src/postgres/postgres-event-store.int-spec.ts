@@ -105,6 +105,38 @@ function describePostgresEventStore(connectionString: string): void {
           );
         });
 
+        it('orders the log by transaction id as a number where its digits grow (9999 before 10000), in readAll, subscriptions, partitions and the head', async () => {
+          const schema = extraSchemaName();
+          await migrate(admin, schema);
+          const transactionIds = ['999999', '9999', '10000', '1000000', '99999', '100000'];
+          for (const [index, transactionId] of transactionIds.entries()) {
+            await admin.query(
+              `INSERT INTO "${schema}".events (transaction_id, event_index, stream_name, stream_version, id, type, data, metadata, recorded_at)
+               VALUES ($1::xid8, 0, 'case-digits', $2, $3, 'Counted', '{}', '{}', now())`,
+              [transactionId, index + 1, `event-of-${transactionId}`],
+            );
+          }
+          const inNumberOrder = ['9999', '10000', '99999', '100000', '999999', '1000000'].map((transactionId) => `${transactionId}000000`);
+          const store = await PostgresEventStore.open({ connectionString, schema });
+          try {
+            const pageByPage: string[] = [];
+            for (let page = await store.readAll({ limit: 1 }); page.length > 0; page = await store.readAll({ after: pageByPage[pageByPage.length - 1], limit: 1 })) {
+              pageByPage.push(page[0].position);
+            }
+            expect(pageByPage).toEqual(inNumberOrder);
+            expect(await store.headPosition()).toBe(inNumberOrder[inNumberOrder.length - 1]);
+            const [part] = await store.readAll({ partition: { index: 0, count: 1 }, limit: 1 });
+            expect(part?.position).toBe(inNumberOrder[0]);
+            const subscribed: string[] = [];
+            const subscription = store.subscribe((event) => void subscribed.push(event.position), { after: inNumberOrder[1], batchSize: 1 });
+            for (const deadline = Date.now() + 10_000; subscribed.length < 4 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+            await subscription.stop();
+            expect(subscribed).toEqual(inNumberOrder.slice(2));
+          } finally {
+            await store.close();
+          }
+        });
+
         it('refuses a schema name that is not a plain lower-case identifier', async () => {
           await expect(PostgresEventStore.open({ connectionString, schema: 'cmx"; DROP TABLE x; --' })).rejects.toThrow(
             'PostgreSQL schema name',

@@ -451,11 +451,13 @@ function sqlStatements(schemaName: string) {
            unnest($3::text[], $4::text[], $5::json[], $6::json[]) WITH ORDINALITY
              AS appended (id, type, data, metadata, ordinality)
     RETURNING transaction_id::text AS transaction_id, event_index, stream_version, recorded_at`;
+  // ORDER BY e.transaction_id, the column: the bare name would sort by the transaction_id::text output column
+  // ('1000001' before '999999'), and a page read across such a bound would skip the events below it.
   const readAll = `
-      SELECT ${EVENT_COLUMNS} FROM ${schema}.events
-       WHERE (transaction_id, event_index) > ($1::xid8, $2::integer)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id, event_index
+      SELECT ${EVENT_COLUMNS} FROM ${schema}.events e
+       WHERE (e.transaction_id, e.event_index) > ($1::xid8, $2::integer)
+         AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY e.transaction_id, e.event_index
        LIMIT $3`;
   // PostgreSQL's own hash of the name, shifted to 0 … 2^32 - 1: the parts need only agree between readers asking one server.
   const readPartition = readAll.replace(
@@ -495,9 +497,9 @@ function sqlStatements(schemaName: string) {
         FROM (VALUES (1)) AS always_one_row LEFT JOIN page ON true
        ORDER BY page.transaction_id::xid8, page.event_index`,
     headPosition: `
-      SELECT transaction_id::text AS transaction_id, event_index FROM ${schema}.events
-       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id DESC, event_index DESC
+      SELECT e.transaction_id::text AS transaction_id, e.event_index FROM ${schema}.events e
+       WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY e.transaction_id DESC, e.event_index DESC
        LIMIT 1`,
   };
 }
