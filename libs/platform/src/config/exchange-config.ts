@@ -40,6 +40,8 @@ export interface ExchangeConfig {
   readonly projectorCasesInMemory: number;
   readonly audit: AuditConfig;
   readonly personalData: PersonalDataConfig;
+  /** The built coordinators' console (`npm run build` writes it), served under /console by the query process. */
+  readonly consoleDir: string;
 }
 
 export interface PersonalDataConfig {
@@ -68,6 +70,9 @@ export interface AuditConfig {
 
 /** config/demo-parties.json of this repository, found upwards from here so that it works from the sources and from dist/. */
 export const DEMO_PARTIES_FILE = findUpwards(__dirname, join('config', 'demo-parties.json'));
+
+/** dist/console of this repository, found upwards from here (the sources or dist/), where `npm run build` puts the console. */
+export const DEFAULT_CONSOLE_DIR = join(dirname(findUpwards(__dirname, 'package.json')), 'dist', 'console');
 
 /** A setting that stops the process: its message is the one line printed. */
 export class ConfigError extends Error {}
@@ -114,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
       retentionReviewDays: integerSetting(env, 'RETENTION_REVIEW_DAYS', 1_825, 1, 36_500),
       retentionDeleteDays: integerSetting(env, 'RETENTION_DELETE_DAYS', 3_650, 1, 36_500),
     },
+    consoleDir: resolve(env.CONSOLE_DIR?.trim() || DEFAULT_CONSOLE_DIR),
   };
 }
 
