@@ -28,6 +28,20 @@ module.exports = {
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
+      name: 'console-uses-only-the-http-api',
+      comment: 'the console (a browser bundle) reaches the exchange over its public HTTP API only; of our code it bundles the CMF/1 vocabularies alone',
+      severity: 'error',
+      from: { path: '^apps/console/' },
+      to: { path: '^(apps|libs)/', pathNot: ['^apps/console/', '^libs/contracts/src/cmf/vocabularies\\.ts$'] },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      comment: 'the query process serves the built console as files; no server code imports its sources',
+      severity: 'error',
+      from: { pathNot: '^apps/console/' },
+      to: { path: '^apps/console/' },
+    },
+    {
       name: 'production-code-never-imports-tests',
       severity: 'error',
       from: { path: '^(apps|libs)/', pathNot: '(\\.spec|\\.int-spec|/testing/|/conformance/|/bench/)' },
