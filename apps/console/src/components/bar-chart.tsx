@@ -3,9 +3,9 @@ import type { Counts } from '../api/types';
 import { rankedCounts, words } from '../format';
 
 const ROW_HEIGHT = 24;
-const LABEL_WIDTH = 190;
-const BAR_SPACE = 230;
-const VALUE_WIDTH = 56;
+const LABEL_WIDTH = 180;
+const BAR_SPACE = 200;
+const VALUE_WIDTH = 60;
 const WIDTH = LABEL_WIDTH + BAR_SPACE + VALUE_WIDTH;
 const LONGEST_LABEL = 28;
 
@@ -26,7 +26,7 @@ export function BarChart({ title, counts }: { readonly title: string; readonly c
   return (
     <figure className="chart" aria-labelledby={captionId}>
       <figcaption id={captionId}>{title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label={`${title}: ${rows.map(([name, count]) => `${words(name)} ${count}`).join(', ')}`}>
+      <svg viewBox={`0 0 ${WIDTH} ${height}`} width={WIDTH} height={height} role="img" aria-label={`${title}: ${rows.map(([name, count]) => `${words(name)} ${count}`).join(', ')}`}>
         {rows.map(([name, count], index) => {
           const barWidth = Math.max(2, (count / largest) * BAR_SPACE);
           const label = words(name);

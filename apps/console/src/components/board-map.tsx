@@ -127,10 +127,11 @@ export function BoardMap({ locations, locationsTotal, legs, legsSkipped, legCase
           </li>
         </ul>
         <p>
-          {plural(points.length, 'location')} of {locationsTotal} on the map
-          {withoutCoordinates > 0 ? ` (${withoutCoordinates} without coordinates left out)` : ''}; {plural(legs.length, 'route leg')} of the{' '}
-          {plural(legCases, 'most recent case', 'most recent cases')}
-          {legsSkipped > 0 ? ` (${plural(legsSkipped, 'leg')} whose places have no coordinates not drawn)` : ''}. Land and borders: Natural Earth.
+          {points.length} of the board's {plural(locationsTotal, 'location')} on the map
+          {withoutCoordinates > 0 ? ` (${withoutCoordinates} without coordinates left out)` : ''}.{' '}
+          {plural(legs.length, 'route leg')} drawn, from the {legCases === 1 ? 'most recently active case' : `${legCases} most recently active cases`}
+          {legsSkipped > 0 ? `; ${plural(legsSkipped, 'leg has', 'legs have')} places without coordinates and ${legsSkipped === 1 ? 'is' : 'are'} not drawn` : ''}. Land and
+          borders: Natural Earth (bundled).
         </p>
         {points.length > 0 && (
           <details>

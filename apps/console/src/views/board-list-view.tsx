@@ -79,7 +79,7 @@ export function BoardListView({ board, list }: { readonly board: BoardRef; reado
 
   const title = `${description.title} of ${board.id}`;
   return (
-    <article aria-labelledby="list-heading">
+    <article aria-labelledby="list-heading" className="list-view">
       <p className="breadcrumb">
         <a href={boardHash(board)}>Back to the board {board.id}</a>
       </p>

@@ -31,6 +31,12 @@ export function BoardView({ board }: { readonly board: BoardRef }) {
         {board.id}
       </ViewHeading>
       <ProblemMessage problems={[answer.problem]} onRetry={answer.reload} />
+      {answer.problem?.kind === 'refused' && answer.problem.status === 404 && (
+        <p className="problem-hint">
+          A board is shown only to the members of its {board.kind === 'operation' ? 'operation' : 'task force'}: to anyone else the exchange answers
+          that it does not exist. Go back to <a href="#/">your boards</a>.
+        </p>
+      )}
       {answer.loading && <p className="loading">Loading the board…</p>}
       {data && <BoardContent board={board} data={data} revision={answer.revision} />}
     </article>
@@ -112,7 +118,7 @@ function BoardContent({ board, data, revision }: { readonly board: BoardRef; rea
           legCases={legCases.length}
         />
         <p>
-          <a href={show('locations')}>Show all {boardLocations.total} locations</a>
+          <a href={show('locations')}>Show all locations ({boardLocations.total})</a>
         </p>
       </section>
 
@@ -122,7 +128,7 @@ function BoardContent({ board, data, revision }: { readonly board: BoardRef; rea
         <DocumentsTable items={documents.recent} caption="The most recent flagged documents" />
         {documents.total > 0 && (
           <p>
-            <a href={show('documents')}>Show all {documents.total} flagged documents</a>
+            <a href={show('documents')}>Show all flagged documents ({documents.total})</a>
           </p>
         )}
       </section>
@@ -133,7 +139,7 @@ function BoardContent({ board, data, revision }: { readonly board: BoardRef; rea
           <VesselsTable items={vessels.recent} caption="The most recent vessels" />
           {vessels.total > 0 && (
             <p>
-              <a href={show('vessels')}>Show all {vessels.total} vessels</a>
+              <a href={show('vessels')}>Show all vessels ({vessels.total})</a>
             </p>
           )}
         </section>
@@ -142,7 +148,7 @@ function BoardContent({ board, data, revision }: { readonly board: BoardRef; rea
           <VehiclesTable items={vehicles.recent} caption="The most recent vehicles" />
           {vehicles.total > 0 && (
             <p>
-              <a href={show('vehicles')}>Show all {vehicles.total} vehicles</a>
+              <a href={show('vehicles')}>Show all vehicles ({vehicles.total})</a>
             </p>
           )}
         </section>
