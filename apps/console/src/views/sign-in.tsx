@@ -33,7 +33,7 @@ export function SignIn({ notice, onSignedIn }: { readonly notice: string | undef
     }
   };
 
-  const message = problem ? problemText(problem) : notice;
+  const message = problem ? signInProblemText(problem) : notice;
   return (
     <section className="sign-in" aria-labelledby="sign-in-heading">
       <ViewHeading id="sign-in-heading" title="Sign in">
@@ -70,4 +70,12 @@ export function SignIn({ notice, onSignedIn }: { readonly notice: string | undef
       )}
     </section>
   );
+}
+
+/** As problemText, but nothing is retried by itself here: the user signs in again. */
+function signInProblemText(problem: Problem): string {
+  if (problem.kind !== 'unreachable') return problemText(problem);
+  return problem.status === null
+    ? 'The exchange cannot be reached. Check the network connection, then sign in again.'
+    : `The exchange is not available at the moment (HTTP ${problem.status}). Wait a moment, then sign in again.`;
 }
