@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, errors, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { chromium, errors, type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
 
 /** Debian's chromium, which `npm run -s engines:up` installs and names in CHROMIUM_PATH. */
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
@@ -74,26 +74,44 @@ export async function newPage(browser: Browser): Promise<{ context: BrowserConte
   return { context, page };
 }
 
-/**
- * Every request `page` makes whose origin is not `origin` (data: and blob: URLs never leave the browser and are
- * not counted). The array fills as the page runs.
- */
-export function requestsLeaving(page: Page, origin: string): string[] {
-  const foreign: string[] = [];
+export interface PageWatch {
+  /** Every request to the exchange's origin, as "GET /path?query". */
+  readonly sameOrigin: string[];
+  /** Every request elsewhere (data: and blob: URLs never leave the browser and are not counted). */
+  readonly leaving: string[];
+  /** What the Content Security Policy refused to load or connect to: a request that never got as far as the network. */
+  readonly refused: string[];
+  /** Uncaught errors of the page's scripts. */
+  readonly errors: string[];
+}
+
+/** Watches what `page` asks for and what goes wrong in it, from now on; the arrays fill as the page runs. */
+export function watchPage(page: Page, origin: string): PageWatch {
+  const watch: PageWatch = { sameOrigin: [], leaving: [], refused: [], errors: [] };
   page.on('request', (request: Request) => {
     const url = request.url();
     if (/^(data|blob):/.test(url)) return;
-    if (new URL(url).origin !== origin) foreign.push(`${request.method()} ${url}`);
+    const parsed = new URL(url);
+    if (parsed.origin === origin) watch.sameOrigin.push(`${request.method()} ${parsed.pathname}${parsed.search}`);
+    else watch.leaving.push(`${request.method()} ${url}`);
   });
-  return foreign;
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) watch.refused.push(message.text());
+  });
+  page.on('pageerror', (error) => watch.errors.push(error.stack ?? error.message));
+  return watch;
 }
 
-/** Saves what the page shows to artifacts/console/<name>.png and returns the file's path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves what the page shows (all of it), or one element of it, to artifacts/console/<name>.png and returns the
+ * file's path.
+ */
+export async function screenshot(target: Page | Locator, name: string): Promise<string> {
   if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`screenshot name ${name} must be lower-case letters, digits and dashes`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if ('goto' in target) await target.screenshot({ path, fullPage: true });
+  else await target.screenshot({ path });
   return path;
 }
 
