@@ -679,7 +679,7 @@ async function rebuildAll(dataDir: string, sampler: RssSampler): Promise<Rebuild
     rows.push({ label: 'store read + opened, public view (OpeningEventStore)', events, seconds, foldSeconds: seconds, swapSeconds: 0, startRss, peakRss: sampler.peak(), rows: '', isProjection: false });
     console.log(`  read and opened the store: ${events.toLocaleString('en')} events in ${round(seconds, 2)} s`);
 
-    const tables = { 'case-summaries': ['case_summaries'], boards: ['board_case_states', 'board_cases', 'boards'] };
+    const tables = { 'case-summaries': ['case_summaries'], boards: ['board_case_states', 'board_cases', 'board_items', 'boards'] };
     for (const [name, parts] of PROJECTION_NAMES.flatMap((name) => [1, PARTS].map((parts) => [name, parts] as const))) {
       sampler.reset();
       startRss = rssMiB(process.pid);

@@ -296,7 +296,7 @@ describe('raw bytes after an erasure', () => {
   });
 });
 
-const READ_MODEL_TABLES = ['case_summaries', 'board_case_states', 'board_cases', 'boards'];
+const READ_MODEL_TABLES = ['case_summaries', 'board_case_states', 'board_cases', 'board_items', 'boards'];
 
 /**
  * A pg_dump as places: the whole text, each table's COPY block by itself (`pg_dump <schema>.<table>`), and the bytes

@@ -4,6 +4,7 @@ const TABLE_KEYS: Record<string, string> = {
   case_summaries: 'reader, case_id',
   board_case_states: 'reader, case_id',
   board_cases: 'reader, kind, group_id, case_id',
+  board_items: 'reader, kind, group_id, list, last_activity_at, case_id, item_index',
   boards: 'reader, kind, group_id',
 };
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { Pool } from 'pg';
-import { migrate } from '@cmx/event-store/postgres';
+import { loadMigrations, migrate } from '@cmx/event-store/postgres';
 import { describeSqlDatabaseConformance } from './conformance/sql-database.conformance';
 import { PostgresSqlDatabase } from './postgres-sql-database';
-import { READ_MODEL_TABLES } from './read-model-tables';
+import type { SqlValue } from './sql-database.port';
+import { FLAGGED_DOCUMENT_CONDITION, READ_MODEL_TABLES } from './read-model-tables';
 import { describeOnPostgres } from '@cmx/event-store/conformance';
 
 describeOnPostgres('PostgresSqlDatabase', 'read-model database', describePostgresSqlDatabase);
@@ -65,7 +66,48 @@ function describePostgresSqlDatabase(connectionString: string): void {
         expect(rows).toEqual([{ body: 'first' }]);
       });
 
-      it('gets from migrations 004 and 005 the tables, columns, keys and indexes SQLite creates from READ_MODEL_TABLES', async () => {
+      it('migration 008 drops the boards folded before bounded boards: their rows go, the boards checkpoint goes to the start with a new generation, the rest stays', async () => {
+        const schema = `cmx_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+        schemas.push(schema);
+        const client = await admin.connect();
+        try {
+          await client.query(`CREATE SCHEMA "${schema}"`);
+          await client.query(`CREATE TABLE "${schema}".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+          await client.query(`SET search_path TO "${schema}"`);
+          for (const migration of loadMigrations().filter((each) => each.version <= 7)) {
+            await client.query(migration.sql);
+            await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+          }
+          await client.query(`
+            INSERT INTO projection_checkpoints VALUES ('boards', '120', 2, '2025-03-01T10:00:00.000Z'), ('case-summaries', '120', 1, '2025-03-01T10:00:00.000Z');
+            INSERT INTO case_summaries VALUES ('NCB-NL', 'case-1', '{}');
+            INSERT INTO board_case_states VALUES ('NCB-NL', 'case-1', '{}');
+            INSERT INTO board_cases VALUES ('NCB-NL', 'operation', 'op-1', 'case-1', 'open', NULL, ',', '2025-03-01T10:00:00.000Z', '{}', '{}', '', '{"caseId":"case-1","name":"SALAM"}', '', '');
+            INSERT INTO boards VALUES ('NCB-NL', 'operation', 'op-1', '{}');`);
+        } finally {
+          client.release(true);
+        }
+
+        const result = await migrate(admin, schema);
+
+        expect(result.applied.map((migration) => migration.name)).toEqual(['008_bound_board_lists']);
+        const db = PostgresSqlDatabase.open(connectionString, schema);
+        opened.push(db);
+        for (const table of ['board_case_states', 'board_cases', 'board_items', 'boards']) expect([table, await db.query(`SELECT * FROM ${table}`)]).toEqual([table, []]);
+        expect(await db.query('SELECT reader, case_id FROM case_summaries')).toEqual([{ reader: 'NCB-NL', case_id: 'case-1' }]);
+        const checkpoints = await db.query<{ projection: string; position: string; generation: SqlValue }>('SELECT projection, position, generation FROM projection_checkpoints ORDER BY projection');
+        expect(checkpoints.map((row) => ({ ...row, generation: Number(row.generation) }))).toEqual([
+          { projection: 'boards', position: '', generation: 3 },
+          { projection: 'case-summaries', position: '120', generation: 1 },
+        ]);
+      });
+
+      it('migration 008 says which documents are flagged as the queries do, so that they use its partial index', () => {
+        const migration = loadMigrations().find((each) => each.version === 8)!;
+        expect(migration.sql).toContain(`board_items (reader, kind, group_id, list, last_activity_at, case_id, item_index) WHERE ${FLAGGED_DOCUMENT_CONDITION};`);
+      });
+
+      it('gets from migrations 004, 005 and 008 the tables, columns, keys and indexes SQLite creates from READ_MODEL_TABLES', async () => {
         const { schema } = await openOnNewSchema();
         const sqlite = sqliteShapes();
 

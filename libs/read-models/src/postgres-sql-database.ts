@@ -67,7 +67,7 @@ export class PostgresSqlDatabase implements SqlDatabase {
   }
 
   async reclaimOverwrittenRows(): Promise<void> {
-    await this.pool.query('VACUUM case_summaries, board_case_states, board_cases, boards');
+    await this.pool.query('VACUUM case_summaries, board_case_states, board_cases, board_items, boards');
   }
 
   async ping(): Promise<void> {

@@ -29,6 +29,23 @@ class PreparedStatements implements SqlStatements {
 }
 
 /**
+ * A file made before the boards' lists were bounded (issue 13) keeps each case's list items as fragments in
+ * board_cases and has no board_items: its boards' rows go, and the boards projection starts again from the
+ * beginning of the store (a new generation), so that the projector folds them into the new tables (or
+ * `npm run projections:rebuild boards` does, at once). The same as PostgreSQL's migration 008.
+ */
+function resetBoardsOfAnEarlierShape(db: Database.Database): void {
+  const hasFragments = () => db.prepare("SELECT 1 FROM pragma_table_info('board_cases') WHERE name = 'flagged_documents'").pluck().get() !== undefined;
+  db.transaction(() => {
+    if (!hasFragments()) return;
+    db.exec(`DROP TABLE board_cases;
+      DELETE FROM board_case_states;
+      DELETE FROM boards;
+      UPDATE projection_checkpoints SET position = '', generation = generation + 1 WHERE projection = 'boards';`);
+  }).immediate();
+}
+
+/**
  * The read models in one SQLite file, WAL, with three connections:
  * transactions run one after another on the writing one, queries outside them
  * read on another, which sees only committed transactions, and read snapshots
@@ -58,6 +75,7 @@ export class SqliteSqlDatabase implements SqlDatabase {
       return db;
     };
     const writer = connect();
+    resetBoardsOfAnEarlierShape(writer);
     writer.exec(READ_MODEL_TABLES);
     const snapshotReader = connect();
     snapshotReader.pragma('query_only = ON');

@@ -3,21 +3,22 @@ import type { StoredEvent } from '@cmx/event-store';
 import type { SqlStatements } from '@cmx/read-models';
 import {
   applyContribution,
+  BOARD_LISTS,
   BoardCase,
   BoardContribution,
+  BoardItem,
+  boardItemsOf,
   BoardKind,
-  BoardListFragments,
   BoardTotals,
   contributionOf,
   EMPTY_BOARD_TOTALS,
   evolveBoardCase,
-  listFragmentsOf,
   StoredBoardTotals,
 } from '@cmx/read-models';
 import { caseEventOf, refoldedStates, unloadedCaseIds } from './case-events-of';
 import { CasesInMemory, dirtyReadersOf } from './cases-in-memory';
 import { computedOnce, foldForReaders } from './shared-states';
-import { Projection, ProjectionOptions, rowsOfCases, upsertRows } from './projection';
+import { insertRows, Projection, ProjectionOptions, ROWS_PER_STATEMENT, rowsOfCases, upsertRows } from './projection';
 
 const SEPARATOR = '\u0000';
 const boardKey = (reader: string, kind: BoardKind, groupId: string) => `${reader}${SEPARATOR}${kind}${SEPARATOR}${groupId}`;
@@ -42,11 +43,12 @@ export interface CaseListing {
 
 /**
  * The operation and task-force boards, per reader (tables board_case_states,
- * board_cases, boards). Each case as the reader sees it is folded once. A
- * board keeps running totals (a changed case's old contribution taken out,
- * its new one put in) and each of its cases keeps its list items as JSON
- * fragments, so a batch costs what it changed, whatever the board's size;
- * the query puts totals and fragments together.
+ * board_cases, board_items, boards). Each case as the reader sees it is folded
+ * once. A board keeps running totals (a changed case's old contribution taken
+ * out, its new one put in) and each of its cases its list items, one a row
+ * keyed in the lists' order; when a case changes its items of each of its
+ * boards are written again. A batch costs what it changed, whatever the
+ * board's size; the query reads the totals and the newest items.
  */
 export class BoardsProjection implements Projection {
   readonly name = 'boards';
@@ -97,6 +99,9 @@ export class BoardsProjection implements Projection {
   async flush(tx: SqlStatements): Promise<void> {
     const stateRows: (string | null)[][] = [];
     const caseRows: (string | number | null)[][] = [];
+    const itemRows: (string | number | null)[][] = [];
+    /** The items of each changed case-board as written before: where they are in board_items (by its key). */
+    const earlierItems: (string | number)[][] = [];
     const dirtyBoards = new Map<string, { reader: string; kind: BoardKind; groupId: string }>();
     const derivedOf = computedOnce(derivedRowsOf);
     for (const [caseId, readers] of this.dirty) {
@@ -104,7 +109,7 @@ export class BoardsProjection implements Projection {
       for (const reader of readers) {
         const boardCase = states.get(reader)!;
         const { summary } = boardCase;
-        const { state, listing, contribution, contributionJson, fragments } = derivedOf(boardCase);
+        const { state, listing, contribution, contributionJson, items } = derivedOf(boardCase);
         stateRows.push([reader, caseId, state]);
         for (const { kind, groupId } of groupsOf(summary)) {
           const board = boardKey(reader, kind, groupId);
@@ -116,20 +121,25 @@ export class BoardsProjection implements Projection {
           dirtyBoards.set(board, { reader, kind, groupId });
           caseRows.push([
             reader, kind, groupId, caseId, summary.status, summary.route?.name ?? null, `,${summary.crimeAreas.join(',')},`, summary.lastActivityAt,
-            listing, contributionJson, fragments.flaggedDocuments, fragments.vessels, fragments.vehicles, fragments.locations,
+            listing, contributionJson,
           ]);
+          // Items are written along with the contribution, so the earlier one says where they are.
+          if (earlier) earlierItems.push([reader, kind, groupId, earlier.lastActivityAt, caseId]);
+          for (const item of items) itemRows.push([reader, kind, groupId, item.list, item.lastActivityAt, caseId, item.index, item.facet, item.facet2, item.fields]);
         }
       }
     }
     await upsertRows(tx, 'board_case_states', ['reader', 'case_id', 'body'], ['reader', 'case_id'], stateRows);
     await upsertRows(tx, 'board_cases', BOARD_CASE_COLUMNS, ['reader', 'kind', 'group_id', 'case_id'], caseRows);
+    await deleteItems(tx, earlierItems);
+    await insertRows(tx, 'board_items', BOARD_ITEM_COLUMNS, itemRows);
     await writeTotals(tx, [...dirtyBoards].map(([board, group]) => ({ ...group, totals: this.totals.get(board)! })));
     this.dirty.clear();
     this.cases.evict();
   }
 
   async clear(tx: SqlStatements): Promise<void> {
-    for (const table of ['board_case_states', 'board_cases', 'boards']) await tx.run(`DELETE FROM ${table}`);
+    for (const table of ['board_case_states', 'board_cases', 'board_items', 'boards']) await tx.run(`DELETE FROM ${table}`);
   }
 
   /** Each board's totals from all its cases' contributions, whichever part folded them. */
@@ -177,17 +187,30 @@ async function writeTotals(tx: SqlStatements, boards: readonly { reader: string;
   await upsertRows(tx, 'boards', ['reader', 'kind', 'group_id', 'body'], ['reader', 'kind', 'group_id'], rows);
 }
 
-const BOARD_CASE_COLUMNS = [
-  'reader', 'kind', 'group_id', 'case_id', 'status', 'route', 'crime_areas', 'last_activity_at',
-  'listing', 'contribution', 'flagged_documents', 'vessels', 'vehicles', 'locations',
-];
+const BOARD_CASE_COLUMNS = ['reader', 'kind', 'group_id', 'case_id', 'status', 'route', 'crime_areas', 'last_activity_at', 'listing', 'contribution'];
+const BOARD_ITEM_COLUMNS = ['reader', 'kind', 'group_id', 'list', 'last_activity_at', 'case_id', 'item_index', 'facet', 'facet2', 'item'];
+
+/**
+ * Deletes the items of these case-boards, each given as [reader, kind, group id, last activity, case id]:
+ * the key of its rows in every list, so that each is found by the primary key.
+ */
+async function deleteItems(tx: SqlStatements, caseBoards: readonly (string | number)[][]): Promise<void> {
+  const lists = BOARD_LISTS.map((list) => `'${list}'`).join(', ');
+  const perCaseBoard = `(reader = ? AND kind = ? AND group_id = ? AND list IN (${lists}) AND last_activity_at = ? AND case_id = ?)`;
+  const chunk = Math.floor(ROWS_PER_STATEMENT / 2);
+  for (let start = 0; start < caseBoards.length; start += chunk) {
+    const some = caseBoards.slice(start, start + chunk);
+    await tx.run(`DELETE FROM board_items WHERE ${some.map(() => perCaseBoard).join(' OR ')}`, some.flat());
+  }
+}
 
 interface DerivedRows {
   readonly state: string;
   readonly listing: string;
   readonly contribution: BoardContribution;
   readonly contributionJson: string;
-  readonly fragments: BoardListFragments;
+  /** The case's items in its boards' lists, each item's fields as JSON. */
+  readonly items: readonly (Omit<BoardItem, 'fields'> & { readonly fields: string })[];
 }
 
 /** What a case's view writes: its state, its listing, its contribution to its boards and its list items. */
@@ -198,7 +221,7 @@ function derivedRowsOf(boardCase: BoardCase): DerivedRows {
     listing: JSON.stringify(listingOf(boardCase)),
     contribution,
     contributionJson: JSON.stringify(contribution),
-    fragments: listFragmentsOf(boardCase),
+    items: boardItemsOf(boardCase.summary).map((item) => ({ ...item, fields: JSON.stringify(item.fields) })),
   };
 }
 

@@ -60,6 +60,15 @@ export async function upsertRows(
   }
 }
 
+/** `INSERT … VALUES (…), (…)`, in chunks: for rows that cannot be there already. */
+export async function insertRows(tx: SqlStatements, table: string, columns: readonly string[], rows: readonly (string | number | null)[][]): Promise<void> {
+  const placeholders = `(${columns.map(() => '?').join(', ')})`;
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+    await tx.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => placeholders).join(', ')}`, chunk.flat());
+  }
+}
+
 export interface ReaderCaseRow {
   readonly reader: string;
   readonly case_id: string;

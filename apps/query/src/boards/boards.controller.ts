@@ -1,16 +1,20 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { GroupNotFound } from '@cmx/errors';
 import { GroupKind, PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { Actor, AuditTrail, QueryParameters, RequestActor } from '@cmx/platform';
-import { BoardKind, READ_MODEL_DATABASE, SqlDatabase, SqlValue } from '@cmx/read-models';
+import { BOARD_LISTS, BoardKind, BoardListName, LocationItem, READ_MODEL_DATABASE, SqlDatabase, SqlValue } from '@cmx/read-models';
+import { caseIdsOf, readBoardItems } from './board-items';
+import { boardListQuery, encodeItemCursor, prefersGeoJson } from './board-list-query';
 import { caseListFilter, encodeCursor } from './board-query';
+import { locationsAsGeoJson } from './locations-geo-json';
 import { RenderedBoards } from './rendered-boards';
 
 /**
- * Operation and task-force boards and their case lists, computed from the
- * messages the caller is entitled to. Members only: to anyone else a board
- * does not exist (404, the same answer as for an unknown id).
+ * Operation and task-force boards, their case lists and the lists of their
+ * cases' items, computed from the messages the caller is entitled to. Members
+ * only: to anyone else a board does not exist (404, the same answer as for an
+ * unknown id).
  */
 @Controller('v1')
 export class BoardsController {
@@ -39,6 +43,31 @@ export class BoardsController {
   @Get('task-forces/:id/cases')
   taskForceCases(@Param('id') id: string, @Query() query: QueryParameters, @Actor() actor: RequestActor) {
     return this.cases('taskForce', id, query, actor);
+  }
+
+  /** GET …/{documents|vessels|vehicles|locations|interceptions|persons}: one list of the board, newest first, by pages. */
+  @Get('operations/:id/:list')
+  operationList(
+    @Param('id') id: string,
+    @Param('list') list: string,
+    @Query() query: QueryParameters,
+    @Headers('accept') accept: string | undefined,
+    @Actor() actor: RequestActor,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.list('operation', id, list, query, accept, actor, reply);
+  }
+
+  @Get('task-forces/:id/:list')
+  taskForceList(
+    @Param('id') id: string,
+    @Param('list') list: string,
+    @Query() query: QueryParameters,
+    @Headers('accept') accept: string | undefined,
+    @Actor() actor: RequestActor,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.list('taskForce', id, list, query, accept, actor, reply);
   }
 
   private async board(kind: BoardKind, id: string, actor: RequestActor, reply: FastifyReply): Promise<void> {
@@ -72,9 +101,26 @@ export class BoardsController {
     return { cases, nextCursor: rows.length > filter.limit ? encodeCursor({ lastActivityAt: last.lastActivityAt, caseId: last.caseId }) : null };
   }
 
+  private async list(kind: BoardKind, id: string, list: string, query: QueryParameters, accept: string | undefined, actor: RequestActor, reply: FastifyReply): Promise<void> {
+    if (!isBoardList(list)) throw new NotFoundException();
+    const { filter, after, limit } = boardListQuery(list, query);
+    this.membersFor(kind, id, actor.party);
+    const geoJson = list === 'locations' && prefersGeoJson(accept);
+    const request = { reader: actor.party, kind, id, list, filter: geoJson ? { ...filter, located: true } : filter, after, limit: limit + 1 };
+    const rows = await readBoardItems(this.db, this.db.engine, request);
+    const items = rows.slice(0, limit).map((row) => row.item);
+    const nextCursor = rows.length > limit ? encodeItemCursor(rows[limit - 1].position) : null;
+    await this.audit.record(actor, { operation: 'consult', cases: caseIdsOf(items).map((caseId) => ({ caseId, messageIds: [] })) });
+    if (list === 'locations') reply.header('vary', 'Accept');
+    if (geoJson) await reply.type('application/geo+json').send(JSON.stringify(locationsAsGeoJson(items as LocationItem[], nextCursor)));
+    else await reply.type('application/json; charset=utf-8').send(JSON.stringify({ items, nextCursor }));
+  }
+
   private membersFor(kind: GroupKind, id: string, party: string): readonly string[] {
     const members = this.directory.membersOf(kind, id);
     if (!members?.includes(party)) throw new GroupNotFound(kind === 'operation' ? 'operation' : 'task force', id);
     return members;
   }
 }
+
+const isBoardList = (list: string): list is BoardListName => (BOARD_LISTS as readonly string[]).includes(list);

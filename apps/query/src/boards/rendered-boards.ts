@@ -2,14 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EXCHANGE_CONFIG, ExchangeConfig } from '@cmx/platform';
 import {
   BoardKind,
-  BoardListFragments,
+  BoardListFilter,
+  BoardListName,
+  boardOf,
   EMPTY_BOARD_TOTALS,
   READ_MODEL_DATABASE,
-  renderBoard,
+  RECENT_ITEMS,
+  RECENT_LISTS,
+  RecentLists,
   SqlDatabase,
   SqlStatements,
   StoredBoardTotals,
 } from '@cmx/read-models';
+import { caseIdsOf, readBoardItems } from './board-items';
 import { ByteBoundedCache } from './byte-bounded-cache';
 
 export interface BoardRequest {
@@ -23,7 +28,7 @@ interface RenderedBoard {
   readonly revision: string;
   readonly members: string;
   readonly body: Buffer;
-  /** The cases the board was computed from, in case id order: what a reader of it consulted. */
+  /** The cases the answer shows items of, each once: what a reader of it consulted (its figures are counts). */
   readonly caseIds: readonly string[];
   readonly byteLength: number;
 }
@@ -71,7 +76,7 @@ export class RenderedBoards {
     let rendering = this.rendering.get(renderKey);
     if (!rendering) {
       rendering = this.db
-        .readSnapshot((reads) => render(reads, request))
+        .readSnapshot((reads) => render(reads, this.db.engine, request))
         .then((board) => ({ ...board, members, byteLength: board.body.length + board.caseIds.reduce((bytes, caseId) => bytes + caseId.length + 16, 0) }))
         .finally(() => this.rendering.delete(renderKey));
       this.rendering.set(renderKey, rendering);
@@ -87,19 +92,19 @@ async function totalsOf(reads: Pick<SqlStatements, 'query'>, { reader, kind, id 
   return row ? (JSON.parse(row.body) as StoredBoardTotals) : undefined;
 }
 
-/** The board's totals and its cases' fragments, read in one snapshot so that they agree. */
-async function render(reads: Pick<SqlStatements, 'query'>, request: BoardRequest): Promise<Pick<RenderedBoard, 'revision' | 'body' | 'caseIds'>> {
+/** The board's totals and the newest items of its lists, read in one snapshot so that they agree. */
+async function render(reads: Pick<SqlStatements, 'query'>, engine: SqlDatabase['engine'], request: BoardRequest): Promise<Pick<RenderedBoard, 'revision' | 'body' | 'caseIds'>> {
   const totals = await totalsOf(reads, request);
-  const rows = await reads.query<{ case_id: string; flagged_documents: string; vessels: string; vehicles: string; locations: string }>(
-    'SELECT case_id, flagged_documents, vessels, vehicles, locations FROM board_cases WHERE reader = ? AND kind = ? AND group_id = ? ORDER BY case_id',
-    [request.reader, request.kind, request.id],
-  );
-  const fragments: BoardListFragments[] = rows.map((row) => ({
-    flaggedDocuments: row.flagged_documents,
-    vessels: row.vessels,
-    vehicles: row.vehicles,
-    locations: row.locations,
-  }));
-  const body = Buffer.from(renderBoard(request, totals ?? EMPTY_BOARD_TOTALS, fragments));
-  return { revision: totals?.revision ?? NO_ROWS, body, caseIds: rows.map((row) => row.case_id) };
+  const { reader, kind, id } = request;
+  const newest = async <List extends BoardListName>(list: List, filter: BoardListFilter = {}) =>
+    (await readBoardItems(reads, engine, { reader, kind, id, list, filter, limit: RECENT_ITEMS })).map(({ item }) => item);
+  const recent: RecentLists = {
+    flaggedDocuments: await newest('documents', { status: 'flagged' }),
+    vessels: await newest('vessels'),
+    vehicles: await newest('vehicles'),
+    locations: await newest('locations'),
+  };
+  const board = boardOf(request, totals ?? EMPTY_BOARD_TOTALS, recent);
+  const caseIds = caseIdsOf(RECENT_LISTS.flatMap((list) => board[list].recent));
+  return { revision: totals?.revision ?? NO_ROWS, body: Buffer.from(JSON.stringify(board)), caseIds };
 }

@@ -4,6 +4,7 @@ export {
   DEFAULT_POSTGRES_SCHEMA,
   POSTGRES_SCHEMA_VERSION,
   PostgresSchemaVersionError,
+  loadMigrations,
   migrate,
   readSchemaVersion,
   validateSchemaName,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Pool, PoolClient } from 'pg';
 
 /** The migration version this build of the adapter reads and writes. */
-export const POSTGRES_SCHEMA_VERSION = 7;
+export const POSTGRES_SCHEMA_VERSION = 8;
 
 export const DEFAULT_POSTGRES_SCHEMA = 'cmx';
 

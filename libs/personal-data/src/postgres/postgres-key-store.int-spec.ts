@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { migrate, POSTGRES_SCHEMA_VERSION } from '@cmx/event-store/postgres';
+import { loadMigrations, migrate } from '@cmx/event-store/postgres';
 import { describeKeyStoreConformance } from '../conformance/key-store.conformance';
 import { PostgresKeyStore } from './postgres-key-store';
 import { describeOnPostgres } from '@cmx/event-store/conformance';
@@ -58,7 +58,7 @@ function describePostgresKeyStore(connectionString: string): void {
       it('is migration 7 of the schema: key_cases and data_keys', async () => {
         const { schema } = await openOnNewSchema();
 
-        expect(POSTGRES_SCHEMA_VERSION).toBe(7);
+        expect(loadMigrations().find((migration) => migration.version === 7)?.name).toBe('007_create_key_store');
         const { rows } = await admin.query<{ table_name: string }>(
           `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name IN ('key_cases', 'data_keys') ORDER BY table_name`,
           [schema],

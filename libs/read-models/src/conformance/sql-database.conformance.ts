@@ -1,3 +1,4 @@
+import { FLAGGED_DOCUMENT_CONDITION } from '../read-model-tables';
 import type { SqlDatabase, SqlRow, SqlValue } from '../sql-database.port';
 
 const T1 = '2025-03-01T10:00:00.000Z';
@@ -11,10 +12,11 @@ const AN_ERROR = { message: expect.any(String) };
 const UPSERT_CHECKPOINT = `INSERT INTO projection_checkpoints (projection, position, generation, updated_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (projection) DO UPDATE SET position = excluded.position, generation = excluded.generation, updated_at = excluded.updated_at`;
 const INSERT_SUMMARY = 'INSERT INTO case_summaries (reader, case_id, body) VALUES (?, ?, ?)';
-/** The columns after `listing` hold a case's board contribution and list fragments; these tests leave them fixed. */
-const INSERT_BOARD_CASE = `INSERT INTO board_cases (reader, kind, group_id, case_id, status, route, crime_areas, last_activity_at, listing,
-  contribution, flagged_documents, vessels, vehicles, locations)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', '', '', '', '')`;
+/** The column after `listing` holds a case's board contribution; these tests leave it fixed. */
+const INSERT_BOARD_CASE = `INSERT INTO board_cases (reader, kind, group_id, case_id, status, route, crime_areas, last_activity_at, listing, contribution)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')`;
+const INSERT_BOARD_ITEM = `INSERT INTO board_items (reader, kind, group_id, list, last_activity_at, case_id, item_index, facet, facet2, item)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * The behaviour every SqlDatabase adapter must show, on the real read-model
@@ -63,10 +65,6 @@ export function describeSqlDatabaseConformance(name: string, open: () => Promise
             last_activity_at: T1,
             listing: '{"caseId":"case-1"}',
             contribution: '{}',
-            flagged_documents: '',
-            vessels: '',
-            vehicles: '',
-            locations: '',
           },
         ]);
         expect(await db.query('SELECT case_id FROM board_cases WHERE reader = ? AND kind = ? AND group_id = ?', ['operation', NL, 'op-1'])).toEqual([]);
@@ -100,6 +98,45 @@ export function describeSqlDatabaseConformance(name: string, open: () => Promise
         expect(await page(10)).toEqual([{ case_id: 'case-b' }, { case_id: 'case-a' }]);
         expect(await page(1)).toEqual([{ case_id: 'case-b' }]);
         expect(await page(0)).toEqual([]);
+      });
+
+      it('binds a query as the board lists are read: a row value compared, literals in an IN list, three columns in descending order', async () => {
+        const items: [string, string, number, string | null][] = [
+          // last activity, case id, item index, facet
+          [T1, 'case-a', 0, 'stolen'],
+          [T2, 'case-b', 0, 'genuine'],
+          [T2, 'case-b', 1, 'forged'],
+          [T2, 'case-b', 2, 'stolen'],
+          [T2, 'case-c', 0, null],
+          [T3, 'case-a', 1, 'lost'],
+        ];
+        for (const [at, caseId, index, facet] of items) {
+          await db.run(INSERT_BOARD_ITEM, [NL, 'operation', 'op-1', 'documents', at, caseId, index, facet, null, `{"index":${index}}`]);
+        }
+        await db.run(INSERT_BOARD_ITEM, [BE, 'operation', 'op-1', 'documents', T2, 'case-b', 5, 'stolen', null, '{}']);
+
+        // After (T2, case-b, 2): case-b's items 1 and 0, then case-a's item at T1; the flagged ones of them: case-b 1 and case-a 0.
+        const after = (condition: string, limit: number) =>
+          db.query<{ case_id: string; item_index: SqlValue }>(
+            `SELECT case_id, item_index FROM board_items
+             WHERE reader = ? AND kind = ? AND group_id = ? AND list = ? AND ${condition} AND (last_activity_at, case_id, item_index) < (?, ?, ?)
+             ORDER BY last_activity_at DESC, case_id DESC, item_index DESC LIMIT ?`,
+            [NL, 'operation', 'op-1', 'documents', T2, 'case-b', 2, limit],
+          );
+        const read = (rows: { case_id: string; item_index: SqlValue }[]) => rows.map((row) => [row.case_id, Number(row.item_index)]);
+
+        expect(read(await after('1 = 1', 10))).toEqual([['case-b', 1], ['case-b', 0], ['case-a', 0]]);
+        expect(read(await after(FLAGGED_DOCUMENT_CONDITION, 10))).toEqual([['case-b', 1], ['case-a', 0]]);
+        expect(read(await after(FLAGGED_DOCUMENT_CONDITION, 1))).toEqual([['case-b', 1]]);
+        // A delete of one case's items in every list, by terms ORed: only those rows.
+        const lists = "list IN ('documents', 'persons')";
+        const deleted = await db.run(
+          `DELETE FROM board_items WHERE (reader = ? AND kind = ? AND group_id = ? AND ${lists} AND last_activity_at = ? AND case_id = ?)
+             OR (reader = ? AND kind = ? AND group_id = ? AND ${lists} AND last_activity_at = ? AND case_id = ?)`,
+          [NL, 'operation', 'op-1', T2, 'case-b', NL, 'operation', 'op-1', T3, 'case-a'],
+        );
+        expect(deleted).toBe(4);
+        expect(read(await db.query('SELECT case_id, item_index FROM board_items ORDER BY reader, case_id, item_index'))).toEqual([['case-b', 5], ['case-a', 0], ['case-c', 0]]);
       });
 
       it('binds 1,500 parameters: a 500-row INSERT of three columns, then an IN list of 250 between other placeholders', async () => {

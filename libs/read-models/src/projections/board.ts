@@ -3,8 +3,11 @@ import {
   parseDateTime,
   type CrimeArea,
   type DocumentStatus,
+  type DocumentType,
   type Location,
+  type LocationKind,
   type MessageType,
+  type Person,
   type PersonRole,
   type Priority,
   type RouteName,
@@ -12,13 +15,56 @@ import {
   type Vehicle,
   type Vessel,
 } from '@cmx/contracts';
-import { evolveCaseSummary, type CaseSummary, type CaseSummaryEvent } from './case-summary';
+import { evolveCaseSummary, type CaseSummary, type CaseSummaryEvent, type InterceptionSummary } from './case-summary';
 
 export type BoardKind = 'operation' | 'taskForce';
 
+export interface BoardIdentity {
+  readonly kind: BoardKind;
+  readonly id: string;
+  readonly members: readonly string[];
+}
+
 type Counts<Key extends string> = Partial<Record<Key, number>>;
 
-/** The board read model, in the shape of the outside interface (DESIGN.md). */
+/** The lists of a board's cases, each paged at GET /v1/{operations|task-forces}/{id}/{list}. */
+export const BOARD_LISTS = ['documents', 'vessels', 'vehicles', 'locations', 'interceptions', 'persons'] as const;
+export type BoardListName = (typeof BOARD_LISTS)[number];
+
+/** Set on an item of a person withheld from the reader, as the case summary shows it (`{ "ref": "P2", "erased": true }`). */
+interface Withheld {
+  readonly erased?: true;
+  readonly restricted?: true;
+}
+
+export type DocumentItem = { readonly caseId: string; readonly personRef?: string } & Pick<TravelDocument, 'type' | 'number' | 'issuingCountry' | 'status'> & Withheld;
+export type VesselItem = { readonly caseId: string } & Pick<Vessel, 'name' | 'imo' | 'flag'>;
+export type VehicleItem = { readonly caseId: string } & Pick<Vehicle, 'plate' | 'registrationCountry'>;
+export type LocationItem = { readonly caseId: string } & Pick<Location, 'kind' | 'name' | 'country' | 'lat' | 'lon'>;
+export type InterceptionItem = { readonly caseId: string } & InterceptionSummary;
+/**
+ * A person on a board list: ref, role and nationalities, nothing else. Names, dates of birth, aliases and
+ * identifiers stay off the board lists: they are read case by case, in the case summary.
+ */
+export type PersonItem = { readonly caseId: string; readonly ref: string; readonly role?: PersonRole; readonly nationalities?: readonly string[] } & Withheld;
+
+export interface BoardListItems {
+  readonly documents: DocumentItem;
+  readonly vessels: VesselItem;
+  readonly vehicles: VehicleItem;
+  readonly locations: LocationItem;
+  readonly interceptions: InterceptionItem;
+  readonly persons: PersonItem;
+}
+
+/** A list of the board answer: how many items it has, and the newest of them. */
+export interface RecentItems<Item> {
+  readonly total: number;
+  /** At most RECENT_ITEMS, newest first, and at most RECENT_LIST_MAX_BYTES of JSON between them. */
+  readonly recent: readonly Item[];
+}
+
+/** The board read model, in the shape of the outside interface (DESIGN.md, "Boards (revised)"): bounded at any size. */
 export interface Board {
   readonly id: string;
   readonly kind: BoardKind;
@@ -31,14 +77,25 @@ export interface Board {
     readonly byPriority: Counts<Priority>;
   };
   readonly persons: { readonly byRole: Counts<PersonRole> };
-  readonly flaggedDocuments: readonly ({ readonly caseId: string } & Pick<TravelDocument, 'type' | 'number' | 'issuingCountry' | 'status'>)[];
-  readonly vessels: readonly ({ readonly caseId: string } & Pick<Vessel, 'name' | 'imo' | 'flag'>)[];
-  readonly vehicles: readonly ({ readonly caseId: string } & Pick<Vehicle, 'plate' | 'registrationCountry'>)[];
-  readonly locations: readonly ({ readonly caseId: string } & Pick<Location, 'kind' | 'name' | 'country' | 'lat' | 'lon'>)[];
+  readonly flaggedDocuments: RecentItems<DocumentItem>;
+  readonly vessels: RecentItems<VesselItem>;
+  readonly vehicles: RecentItems<VehicleItem>;
+  readonly locations: RecentItems<LocationItem>;
   readonly interceptions: { readonly total: number; readonly migrants: number; readonly deaths: number; readonly missing: number };
   /** The latest receivedAt of the board's cases; null while it has none. */
   readonly lastActivityAt: string | null;
 }
+
+/** The lists the board answer shows the newest items of. */
+export const RECENT_LISTS = ['flaggedDocuments', 'vessels', 'vehicles', 'locations'] as const;
+export type RecentListName = (typeof RECENT_LISTS)[number];
+
+export const RECENT_ITEMS = 20;
+/**
+ * The JSON bytes one list's recent items may take: with texts of 200 characters (CMF/1's limit, up to 6 bytes a
+ * character in JSON) 20 items could take 30 KB a list; this keeps the four lists under 48 KiB and the answer under 64 KiB.
+ */
+export const RECENT_LIST_MAX_BYTES = 12 * 1024;
 
 /** One case as one reader sees it, with the counts of the messages folded into it. */
 export interface BoardCase {
@@ -95,10 +152,12 @@ export function boardCases(state: BoardState, kind: BoardKind, id: string): Boar
     .filter(({ summary }) => (kind === 'operation' ? summary.operations : summary.taskForces).includes(id));
 }
 
-export function boardView(state: BoardState, board: { readonly kind: BoardKind; readonly id: string; readonly members: readonly string[] }): Board {
+/** The board of the state's cases. */
+export function boardView(state: BoardState, board: BoardIdentity): Board {
   const cases = boardCases(state, board.kind, board.id);
   const summaries = cases.map((boardCase) => boardCase.summary);
   const interceptions = summaries.flatMap((summary) => summary.interceptions);
+  const recent = <Item>(all: readonly Item[]): RecentItems<Item> => ({ total: all.length, recent: recentWithin(all) });
   return {
     id: board.id,
     kind: board.kind,
@@ -115,10 +174,10 @@ export function boardView(state: BoardState, board: { readonly kind: BoardKind; 
       byPriority: sumCounts(cases.map((boardCase) => boardCase.messagesByPriority)),
     },
     persons: { byRole: countValues(summaries.flatMap((summary) => summary.persons.map((person) => person.role ?? 'unknown'))) },
-    flaggedDocuments: summaries.flatMap((summary) => boardListsOf(summary).flaggedDocuments),
-    vessels: summaries.flatMap((summary) => boardListsOf(summary).vessels),
-    vehicles: summaries.flatMap((summary) => boardListsOf(summary).vehicles),
-    locations: summaries.flatMap((summary) => boardListsOf(summary).locations),
+    flaggedDocuments: recent(boardList(state, board, 'documents', { status: 'flagged' })),
+    vessels: recent(boardList(state, board, 'vessels')),
+    vehicles: recent(boardList(state, board, 'vehicles')),
+    locations: recent(boardList(state, board, 'locations')),
     interceptions: {
       total: interceptions.length,
       migrants: sum(interceptions.map((interception) => interception.migrants)),
@@ -127,6 +186,27 @@ export function boardView(state: BoardState, board: { readonly kind: BoardKind; 
     },
     lastActivityAt: latest(summaries.map((summary) => summary.lastActivityAt)),
   };
+}
+
+/** One whole list of the board, newest first, filtered: what its pages put together give. */
+export function boardList<List extends BoardListName>(state: BoardState, board: Omit<BoardIdentity, 'members'>, list: List, filter: BoardListFilter = {}): BoardListItems[List][] {
+  return boardCases(state, board.kind, board.id)
+    .flatMap(({ summary }) => boardItemsOf(summary))
+    .filter((item) => item.list === list && matchesBoardListFilter(item, filter))
+    .sort(compareNewestFirst)
+    .map((item) => listItemOf<List>(item));
+}
+
+/** The first items of a list, newest first, as many as the board answer shows: at most RECENT_ITEMS and RECENT_LIST_MAX_BYTES. */
+export function recentWithin<Item>(newestFirst: readonly Item[]): Item[] {
+  const recent: Item[] = [];
+  let bytes = 2;
+  for (const item of newestFirst.slice(0, RECENT_ITEMS)) {
+    bytes += Buffer.byteLength(JSON.stringify(item)) + (recent.length > 0 ? 1 : 0);
+    if (bytes > RECENT_LIST_MAX_BYTES) break;
+    recent.push(item);
+  }
+  return recent;
 }
 
 function increment<Key extends string>(counts: Counts<Key>, key: Key): Counts<Key> {
@@ -162,6 +242,9 @@ function pick<Item extends object, Key extends keyof Item>(item: Item, keys: rea
   return picked;
 }
 
+/** How many items each list of the board answer has in all. */
+export type ListTotals = Readonly<Record<RecentListName, number>>;
+
 /** What one case adds to its boards' figures: running totals take it out and put it back when the case changes. */
 export interface BoardContribution {
   readonly status: 'open' | 'closed';
@@ -171,41 +254,37 @@ export interface BoardContribution {
   readonly byPriority: Counts<string>;
   readonly byRole: Counts<string>;
   readonly interceptions: Board['interceptions'];
+  readonly listTotals: ListTotals;
   readonly lastActivityAt: string;
 }
 
-/** A board's figures without its lists, kept as running totals over its cases. */
+/** A board's figures without its items, kept as running totals over its cases. */
 export interface BoardTotals {
   readonly cases: Board['cases'];
   readonly counts: { readonly byCrimeArea: Counts<string>; readonly byRoute: Counts<string>; readonly byMessageType: Counts<string>; readonly byPriority: Counts<string> };
   readonly persons: { readonly byRole: Counts<string> };
   readonly interceptions: Board['interceptions'];
+  readonly listTotals: ListTotals;
   readonly lastActivityAt: string | null;
 }
 
 /**
  * A board's totals as the projector stores them: with a revision, new in every
- * transaction that changes the board (its totals or its cases' lists), so that
+ * transaction that changes the board (its totals or its cases' items), so that
  * a reader can tell whether a board it rendered is still current.
  */
 export interface StoredBoardTotals extends BoardTotals {
-  /** Absent from rows written before boards had revisions. */
-  readonly revision?: string;
+  readonly revision: string;
 }
 
-/** A case's items in its boards' lists, each list as the JSON of its items without the brackets ('' when none). */
-export interface BoardListFragments {
-  readonly flaggedDocuments: string;
-  readonly vessels: string;
-  readonly vehicles: string;
-  readonly locations: string;
-}
+const NO_LIST_ITEMS: ListTotals = { flaggedDocuments: 0, vessels: 0, vehicles: 0, locations: 0 };
 
 export const EMPTY_BOARD_TOTALS: BoardTotals = {
   cases: { total: 0, open: 0, closed: 0 },
   counts: { byCrimeArea: {}, byRoute: {}, byMessageType: {}, byPriority: {} },
   persons: { byRole: {} },
   interceptions: { total: 0, migrants: 0, deaths: 0, missing: 0 },
+  listTotals: NO_LIST_ITEMS,
   lastActivityAt: null,
 };
 
@@ -225,6 +304,12 @@ export function contributionOf(boardCase: BoardCase): BoardContribution {
       deaths: sum(interceptions.map((interception) => interception.deaths)),
       missing: sum(interceptions.map((interception) => interception.missing)),
     },
+    listTotals: {
+      flaggedDocuments: summary.documents.filter(isFlagged).length,
+      vessels: summary.vessels.length,
+      vehicles: summary.vehicles.length,
+      locations: summary.locations.length,
+    },
     lastActivityAt: summary.lastActivityAt,
   };
 }
@@ -232,6 +317,8 @@ export function contributionOf(boardCase: BoardCase): BoardContribution {
 /** The totals with one case's contribution taken out (`-1`) or put in (`+1`). */
 export function applyContribution(totals: BoardTotals, contribution: BoardContribution, sign: 1 | -1): BoardTotals {
   const lastActivityAt = sign === 1 ? latest([...(totals.lastActivityAt ? [totals.lastActivityAt] : []), contribution.lastActivityAt]) : totals.lastActivityAt;
+  const listTotals = { ...totals.listTotals };
+  for (const list of RECENT_LISTS) listTotals[list] += sign * contribution.listTotals[list];
   return {
     cases: {
       total: totals.cases.total + sign,
@@ -251,58 +338,150 @@ export function applyContribution(totals: BoardTotals, contribution: BoardContri
       deaths: totals.interceptions.deaths + sign * contribution.interceptions.deaths,
       missing: totals.interceptions.missing + sign * contribution.interceptions.missing,
     },
+    listTotals,
     // A case's last activity only moves forward, so the board's latest never has to be taken back.
     lastActivityAt,
   };
 }
 
-/** One case's items in the lists of a board. */
-function boardListsOf(summary: CaseSummary): Pick<Board, 'flaggedDocuments' | 'vessels' | 'vehicles' | 'locations'> {
-  const withCaseId = <Item extends object, Key extends keyof Item>(items: readonly Item[], keys: readonly Key[]) =>
-    items.map((item) => ({ caseId: summary.caseId, ...pick(item, keys) }));
-  return {
-    flaggedDocuments: withCaseId(
-      summary.documents.filter((document) => document.status !== undefined && FLAGGED_DOCUMENT_STATUSES.includes(document.status)),
-      ['type', 'number', 'issuingCountry', 'status'],
-    ),
-    vessels: withCaseId(summary.vessels, ['name', 'imo', 'flag']),
-    vehicles: withCaseId(summary.vehicles, ['plate', 'registrationCountry']),
-    locations: withCaseId(summary.locations, ['kind', 'name', 'country', 'lat', 'lon']),
-  };
-}
-
-export function listFragmentsOf(boardCase: BoardCase): BoardListFragments {
-  const lists = boardListsOf(boardCase.summary);
-  const inner = (items: readonly unknown[]) => items.map((item) => JSON.stringify(item)).join(',');
-  return {
-    flaggedDocuments: inner(lists.flaggedDocuments),
-    vessels: inner(lists.vessels),
-    vehicles: inner(lists.vehicles),
-    locations: inner(lists.locations),
-  };
+/** The newest items of each list of the board answer, newest first, as read from the stored items. */
+export type RecentLists = { readonly [List in RecentListName]: readonly RecentListItems[List][] };
+interface RecentListItems {
+  readonly flaggedDocuments: DocumentItem;
+  readonly vessels: VesselItem;
+  readonly vehicles: VehicleItem;
+  readonly locations: LocationItem;
 }
 
 /**
- * The board's JSON from its running totals and its cases' list fragments (in
- * case-id order): the same text as JSON.stringify(boardView(…)) of those
- * cases, without parsing or building the lists.
+ * The board answer from its running totals and the newest items of its lists
+ * (at least as many as the answer shows): the same as boardView of its cases.
  */
-export function renderBoard(
-  board: { readonly kind: BoardKind; readonly id: string; readonly members: readonly string[] },
-  totals: BoardTotals,
-  fragments: readonly BoardListFragments[],
-): string {
-  const list = (field: keyof BoardListFragments) => `[${fragments.map((fragment) => fragment[field]).filter((items) => items !== '').join(',')}]`;
-  const sorted = (counts: Counts<string>) => JSON.stringify(Object.fromEntries(Object.keys(counts).sort().map((key) => [key, counts[key]])));
-  return (
-    `{"id":${JSON.stringify(board.id)},"kind":${JSON.stringify(board.kind)},"members":${JSON.stringify(board.members)},` +
-    `"cases":${JSON.stringify(totals.cases)},` +
-    `"counts":{"byCrimeArea":${sorted(totals.counts.byCrimeArea)},"byRoute":${sorted(totals.counts.byRoute)},` +
-    `"byMessageType":${sorted(totals.counts.byMessageType)},"byPriority":${sorted(totals.counts.byPriority)}},` +
-    `"persons":{"byRole":${sorted(totals.persons.byRole)}},` +
-    `"flaggedDocuments":${list('flaggedDocuments')},"vessels":${list('vessels')},"vehicles":${list('vehicles')},"locations":${list('locations')},` +
-    `"interceptions":${JSON.stringify(totals.interceptions)},"lastActivityAt":${JSON.stringify(totals.lastActivityAt)}}`
-  );
+export function boardOf(board: BoardIdentity, totals: BoardTotals, newest: RecentLists): Board {
+  const sorted = <Key extends string>(counts: Counts<string>) => Object.fromEntries(Object.keys(counts).sort().map((key) => [key, counts[key]])) as Counts<Key>;
+  const recent = <List extends RecentListName>(list: List): RecentItems<RecentListItems[List]> => ({ total: totals.listTotals[list], recent: recentWithin(newest[list]) });
+  return {
+    id: board.id,
+    kind: board.kind,
+    members: board.members,
+    cases: totals.cases,
+    counts: {
+      byCrimeArea: sorted(totals.counts.byCrimeArea),
+      byRoute: sorted(totals.counts.byRoute),
+      byMessageType: sorted(totals.counts.byMessageType),
+      byPriority: sorted(totals.counts.byPriority),
+    },
+    persons: { byRole: sorted(totals.persons.byRole) },
+    flaggedDocuments: recent('flaggedDocuments'),
+    vessels: recent('vessels'),
+    vehicles: recent('vehicles'),
+    locations: recent('locations'),
+    interceptions: totals.interceptions,
+    lastActivityAt: totals.lastActivityAt,
+  };
+}
+
+// ---- the items of the lists, as stored one a row ------------------------------------------------------------
+
+/**
+ * One item of a case in one list of its boards, with what orders and filters it (a row of board_items).
+ * Newest first is by the case's last activity, then its id, then the item's place in the case, each descending.
+ */
+export interface BoardItem {
+  readonly list: BoardListName;
+  readonly caseId: string;
+  readonly lastActivityAt: string;
+  /** The item's place in its case's list (the summary's order: first mention first). */
+  readonly index: number;
+  /** What a list is filtered by: a document's status, a location's kind, a person's role ('unknown' when none). */
+  readonly facet: string | null;
+  /** A document's type; LOCATED for a location with both lat and lon. */
+  readonly facet2: string | null;
+  /** The item without its caseId. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** Where a page of a list ends: the last item's place in the order. */
+export interface BoardItemPosition {
+  readonly lastActivityAt: string;
+  readonly caseId: string;
+  readonly index: number;
+}
+
+/** The filters of the lists: documents by status (or 'flagged') and type, locations by kind (and located for GeoJSON), persons by role. */
+export interface BoardListFilter {
+  readonly status?: DocumentStatus | 'flagged';
+  readonly type?: DocumentType;
+  readonly kind?: LocationKind;
+  readonly role?: PersonRole;
+  /** Only locations with both lat and lon. */
+  readonly located?: boolean;
+}
+
+export const LOCATED = 'located';
+
+/** A filter as conditions on an item's facets: its facet one of `facet`, its facet2 equal to `facet2`. */
+export function facetConditionsOf(filter: BoardListFilter): { readonly facet?: readonly string[]; readonly facet2?: string } {
+  const facet = filter.status === 'flagged' ? FLAGGED_DOCUMENT_STATUSES : (filter.status ?? filter.kind ?? filter.role);
+  const facet2 = filter.type ?? (filter.located ? LOCATED : undefined);
+  return { ...(facet !== undefined ? { facet: typeof facet === 'string' ? [facet] : facet } : {}), ...(facet2 !== undefined ? { facet2 } : {}) };
+}
+
+export function matchesBoardListFilter(item: BoardItem, filter: BoardListFilter): boolean {
+  const { facet, facet2 } = facetConditionsOf(filter);
+  return (facet === undefined || (item.facet !== null && facet.includes(item.facet))) && (facet2 === undefined || item.facet2 === facet2);
+}
+
+/** Newest first: by last activity, case id and place in the case, each descending (the order of the sub-resources' pages). */
+export function compareNewestFirst(left: BoardItemPosition, right: BoardItemPosition): number {
+  if (left.lastActivityAt !== right.lastActivityAt) return left.lastActivityAt < right.lastActivityAt ? 1 : -1;
+  if (left.caseId !== right.caseId) return left.caseId < right.caseId ? 1 : -1;
+  return right.index - left.index;
+}
+
+const isFlagged = (document: TravelDocument): boolean => document.status !== undefined && FLAGGED_DOCUMENT_STATUSES.includes(document.status);
+
+/** What an item of a withheld person's shows of it: nothing but that it is withheld. */
+const withheldOf = (item: object): Withheld => pick(item as Withheld, ['erased', 'restricted']);
+
+/** Every item of a case in the lists of its boards. */
+export function boardItemsOf(summary: CaseSummary): BoardItem[] {
+  const { caseId, lastActivityAt } = summary;
+  const itemsOf = <Source>(list: BoardListName, sources: readonly Source[], read: (source: Source) => Omit<BoardItem, 'list' | 'caseId' | 'lastActivityAt' | 'index'>) =>
+    sources.map((source, index): BoardItem => ({ list, caseId, lastActivityAt, index, ...read(source) }));
+  return [
+    ...itemsOf('documents', summary.documents, (document) => ({
+      facet: document.status ?? null,
+      facet2: document.type ?? null,
+      fields: {
+        ...(document.holderRef !== undefined ? { personRef: document.holderRef } : {}),
+        ...pick(document, ['type', 'number', 'issuingCountry', 'status']),
+        ...withheldOf(document),
+      },
+    })),
+    ...itemsOf('vessels', summary.vessels, (vessel) => ({ facet: null, facet2: null, fields: pick(vessel, ['name', 'imo', 'flag']) })),
+    ...itemsOf('vehicles', summary.vehicles, (vehicle) => ({ facet: null, facet2: null, fields: pick(vehicle, ['plate', 'registrationCountry']) })),
+    ...itemsOf('locations', summary.locations, (location) => ({
+      facet: location.kind ?? null,
+      facet2: location.lat !== undefined && location.lon !== undefined ? LOCATED : null,
+      fields: pick(location, ['kind', 'name', 'country', 'lat', 'lon']),
+    })),
+    ...itemsOf('interceptions', summary.interceptions, (interception) => ({
+      facet: null,
+      facet2: null,
+      fields: pick(interception, ['occurredAt', 'migrants', 'deaths', 'missing']),
+    })),
+    ...itemsOf('persons', summary.persons, (person) => ({
+      facet: person.role ?? 'unknown',
+      facet2: null,
+      fields: { ref: person.ref, ...pick<Person, 'role' | 'nationalities'>(person, ['role', 'nationalities']), ...withheldOf(person) },
+    })),
+  ];
+}
+
+/** The item as its list shows it. */
+export function listItemOf<List extends BoardListName>(item: BoardItem): BoardListItems[List] {
+  return { caseId: item.caseId, ...item.fields } as unknown as BoardListItems[List];
 }
 
 function addCounts(totals: Counts<string>, counts: Counts<string>, sign: 1 | -1): Counts<string> {
