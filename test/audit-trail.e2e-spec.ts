@@ -330,7 +330,8 @@ describe('the audit trail of every call (embedded exchange on SQLite)', () => {
         return [observation(answer, [entryOf('consult', 'http', cases)], consultedOf(party, cases))];
       }
       case 'board': {
-        // A board names its cases only in its lists: its case list, read right after with nothing moving, names them all.
+        // A board names cases only in the newest items of its lists, and its entry names those; its case list, read right
+        // after with nothing moving, names every case of it.
         await settle(exchange);
         const answer = await client(party).request('GET', groupPath(action.group), undefined, headers);
         const listId = `${sentId}-list`;
@@ -351,9 +352,9 @@ describe('the audit trail of every call (embedded exchange on SQLite)', () => {
         if (answer.status !== 200) return [observation(answer, []), listObservation];
         const board = answer.body;
         expect([label, board.cases.total]).toEqual([label, listed.length]);
-        const fragmentCases = ['flaggedDocuments', 'vessels', 'vehicles', 'locations'].flatMap((list) => board[list].map((item: { caseId: string }) => item.caseId));
-        expect([label, fragmentCases.filter((caseId) => !listed.includes(caseId))]).toEqual([label, []]);
-        const cases = touched(listed.map((caseId) => [caseId, undefined]));
+        const shown = [...new Set(['flaggedDocuments', 'vessels', 'vehicles', 'locations'].flatMap((list) => board[list].recent.map((item: { caseId: string }) => item.caseId)))];
+        expect([label, shown.filter((caseId) => !listed.includes(caseId))]).toEqual([label, []]);
+        const cases = touched(shown.map((caseId) => [caseId, undefined]));
         return [observation(answer, [entryOf('consult', 'http', cases)], consultedOf(party, cases)), listObservation];
       }
       case 'caseList': {
@@ -705,6 +706,7 @@ describe('fail closed: nothing is served whose entry cannot be written', () => {
     ['NCB-GR', '/v1/feed?limit=10', `${tag}-feed`],
     ['EUROPOL', `/v1/operations/${OPERATION}`, `${tag}-board`],
     ['EUROPOL', `/v1/operations/${OPERATION}/cases`, `${tag}-case-list`],
+    ['EUROPOL', `/v1/operations/${OPERATION}/persons`, `${tag}-board-list`],
   ];
   const noCaseData = (text: string) => [caseId, ...messageIds, 'Zuwara', 'DOE'].filter((secret) => text.includes(secret));
 
@@ -766,6 +768,7 @@ describe('fail closed: nothing is served whose entry cannot be written', () => {
     expect(byRequest('served-feed')).toEqual([['consult', 'NCB-GR', 'feed', [caseId]]]);
     expect(byRequest('served-board')).toEqual([['consult', 'EUROPOL', 'http', [caseId]]]);
     expect(byRequest('served-case-list')).toEqual([['consult', 'EUROPOL', 'http', [caseId]]]);
+    expect(byRequest('served-board-list')).toEqual([['consult', 'EUROPOL', 'http', [caseId]]]);
     expect(byRequest('served-sse')).toEqual([['consult', 'NCB-GR', 'sse', [caseId]]]);
     expect(byRequest('post-again')).toEqual([['collect', 'NCB-IT', 'http', [caseId]]]);
     expect(items.find((item) => item.requestId === 'served-timeline')?.purpose).toBe('after repair');

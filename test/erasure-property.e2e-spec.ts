@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CaseSummary, CaseSummaryEvent, evolveCaseSummary } from '@cmx/read-models';
+import { boardItemsOf, BoardListName, CaseSummary, CaseSummaryEvent, compareNewestFirst, evolveCaseSummary, listItemOf, RECENT_ITEMS } from '@cmx/read-models';
 import {
   amountText,
   erasureRequest,
@@ -744,14 +744,36 @@ async function checkWorld(cases: readonly CaseModel[], client: (party: string) =
         if (!summary) return false;
         return kind === 'operation' ? summary.operations.includes(group.id) : summary.taskForces.includes(group.id);
       });
-      const flagged = new Set(
-        onBoard.flatMap((summary) =>
-          summary.documents.filter((document) => document.status && FLAGGED.includes(document.status) && typeof document.number === 'string').map((document) => document.number!),
-        ),
-      );
+      const flaggedDocuments = onBoard.flatMap((summary) => summary.documents.filter((document) => document.status && FLAGGED.includes(document.status)));
+      const flagged = new Set(flaggedDocuments.flatMap((document) => (typeof document.number === 'string' ? [document.number] : [])));
       const board = await client(party).request('GET', group.path);
       expect([party, group.path, board.status]).toEqual([party, group.path, 200]);
-      checkTokens(`${party}'s board ${group.id}`, JSON.stringify(board.body), flagged, universe);
+      const ofRun = (items: Json[]) => items.filter((item) => caseIds.has(item.caseId));
+      expect([party, group.id, ofRun(board.body.flaggedDocuments.recent).length <= flaggedDocuments.length]).toEqual([party, group.id, true]);
+      // The board shows the newest flagged documents only: all of them while there are few, never another value.
+      const shown = new Set([...tokensIn(JSON.stringify(board.body.flaggedDocuments.recent))].filter((token) => flagged.has(token)));
+      checkTokens(`${party}'s board ${group.id}`, JSON.stringify(board.body), board.body.flaggedDocuments.total <= RECENT_ITEMS ? flagged : shown, universe);
+
+      // The board's lists of documents and persons, paged: each item as the case summary shows it (an erased person, and a
+      // document it holds, by ref alone), newest first; persons with no name, alias or identifier.
+      for (const list of ['documents', 'persons'] as BoardListName[]) {
+        const expected = onBoard
+          .flatMap((summary) => boardItemsOf(summary))
+          .filter((item) => item.list === list)
+          .sort(compareNewestFirst)
+          .map((item) => listItemOf(item));
+        const read: Json[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await client(party).request('GET', `${group.path}/${list}?limit=25${after ? `&after=${after}` : ''}`);
+          expect([party, `${group.path}/${list}`, page.status]).toEqual([party, `${group.path}/${list}`, 200]);
+          read.push(...page.body.items);
+          if (!page.body.nextCursor) break;
+          after = page.body.nextCursor;
+        }
+        expect([party, group.id, list, ofRun(read)]).toEqual([party, group.id, list, expected]);
+        checkTokens(`${party}'s ${list} of ${group.id}`, JSON.stringify(read), stringTokens(expected), universe);
+      }
 
       const listed: Json[] = [];
       let after: string | undefined;
