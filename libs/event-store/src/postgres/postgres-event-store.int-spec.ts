@@ -87,6 +87,7 @@ function describePostgresEventStore(connectionString: string): void {
             { version: 5, name: '005_index_read_models_by_case' },
             { version: 6, name: '006_create_audit_log' },
             { version: 7, name: '007_create_key_store' },
+            { version: 8, name: '008_bound_board_lists' },
           ]);
           expect(await readSchemaVersion(admin, fresh)).toBe(POSTGRES_SCHEMA_VERSION);
         });
