@@ -132,7 +132,8 @@ export class BoardsProjection implements Projection {
     await upsertRows(tx, 'board_case_states', ['reader', 'case_id', 'body'], ['reader', 'case_id'], stateRows);
     await upsertRows(tx, 'board_cases', BOARD_CASE_COLUMNS, ['reader', 'kind', 'group_id', 'case_id'], caseRows);
     await deleteItems(tx, earlierItems);
-    await insertRows(tx, 'board_items', BOARD_ITEM_COLUMNS, itemRows);
+    // In key order, so that a rebuild's millions of items are appended to the tree rather than scattered over it.
+    await insertRows(tx, 'board_items', BOARD_ITEM_COLUMNS, itemRows.sort(byItemKey));
     await writeTotals(tx, [...dirtyBoards].map(([board, group]) => ({ ...group, totals: this.totals.get(board)! })));
     this.dirty.clear();
     this.cases.evict();
@@ -189,6 +190,14 @@ async function writeTotals(tx: SqlStatements, boards: readonly { reader: string;
 
 const BOARD_CASE_COLUMNS = ['reader', 'kind', 'group_id', 'case_id', 'status', 'route', 'crime_areas', 'last_activity_at', 'listing', 'contribution'];
 const BOARD_ITEM_COLUMNS = ['reader', 'kind', 'group_id', 'list', 'last_activity_at', 'case_id', 'item_index', 'facet', 'facet2', 'item'];
+
+/** board_items' primary key order: reader, kind, group id, list, last activity, case id (text), item index (a number). */
+function byItemKey(left: readonly (string | number | null)[], right: readonly (string | number | null)[]): number {
+  for (let column = 0; column < 6; column++) {
+    if (left[column] !== right[column]) return (left[column] as string) < (right[column] as string) ? -1 : 1;
+  }
+  return (left[6] as number) - (right[6] as number);
+}
 
 /**
  * Deletes the items of these case-boards, each given as [reader, kind, group id, last activity, case id]:
