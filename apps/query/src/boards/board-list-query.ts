@@ -2,6 +2,7 @@ import { DOCUMENT_STATUSES, DOCUMENT_TYPES, LOCATION_KINDS, PERSON_ROLES } from 
 import { FieldViolation, InvalidQuery } from '@cmx/errors';
 import { QueryParameters, refuseUnknownParameters, wholeNumberParameter } from '@cmx/platform';
 import type { BoardItemPosition, BoardListFilter, BoardListName } from '@cmx/read-models';
+import { afterParameter, encodePageCursor, oneOfParameter } from './board-query';
 
 export const MAX_ITEM_PAGE = 500;
 
@@ -21,17 +22,12 @@ const FILTERS: Readonly<Record<BoardListName, Readonly<Record<string, readonly s
   persons: { role: PERSON_ROLES },
 };
 
-export const encodeItemCursor = ({ lastActivityAt, caseId, index }: BoardItemPosition): string =>
-  Buffer.from(JSON.stringify([lastActivityAt, caseId, index])).toString('base64url');
+export const encodeItemCursor = ({ lastActivityAt, caseId, index }: BoardItemPosition): string => encodePageCursor([lastActivityAt, caseId, index]);
 
-function decodeItemCursor(raw: string): BoardItemPosition | undefined {
-  try {
-    const [lastActivityAt, caseId, index] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    return typeof lastActivityAt === 'string' && typeof caseId === 'string' && Number.isSafeInteger(index) && index >= 0 ? { lastActivityAt, caseId, index } : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const itemPositionOf = ([lastActivityAt, caseId, index]: unknown[]): BoardItemPosition | undefined =>
+  typeof lastActivityAt === 'string' && typeof caseId === 'string' && Number.isSafeInteger(index) && (index as number) >= 0
+    ? { lastActivityAt, caseId, index: index as number }
+    : undefined;
 
 /** The parameters of GET …/{list}: the list's filters, `after` (a nextCursor of the list) and `limit`. */
 export function boardListQuery(list: BoardListName, query: QueryParameters): BoardListQuery {
@@ -40,16 +36,10 @@ export function boardListQuery(list: BoardListName, query: QueryParameters): Boa
   refuseUnknownParameters(query, [...Object.keys(filters), 'after', 'limit'], violations);
   const filter: Record<string, string> = {};
   for (const [name, values] of Object.entries(filters)) {
-    const raw = query[name];
-    if (raw === undefined) continue;
-    if (typeof raw === 'string' && values.includes(raw)) filter[name] = raw;
-    else violations.push({ path: name, rule: 'one_of', message: `${name} must be one of ${values.join(', ')}` });
+    const value = oneOfParameter(query, name, values, violations);
+    if (value !== undefined) filter[name] = value;
   }
-  let after: BoardItemPosition | undefined;
-  if (query.after !== undefined) {
-    after = typeof query.after === 'string' ? decodeItemCursor(query.after) : undefined;
-    if (!after) violations.push({ path: 'after', rule: 'cursor', message: 'after must be a nextCursor of this list' });
-  }
+  const after = afterParameter(query.after, itemPositionOf, violations);
   const limit = wholeNumberParameter(query.limit, 'limit', { min: 1, max: MAX_ITEM_PAGE, fallback: 100 }, violations);
   if (violations.length > 0) throw new InvalidQuery(violations);
   return { filter: filter as BoardListFilter, after, limit };
