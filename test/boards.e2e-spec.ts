@@ -3,7 +3,7 @@ import { migrate } from '@cmx/event-store';
 import { loadConfig, openEventStore, openKeyStore, openReadModelDatabase } from '@cmx/platform';
 import { rebuildProjection } from '@cmx/projector/rebuild-projections/rebuild-projection';
 import { PROJECTION_NAMES } from '@cmx/projector/project-events/projection';
-import { engineTest } from './support/engines';
+import { describeWithEngineSetting } from './support/engines';
 import { readModelRows } from './support/read-model-rows';
 import { ExchangeClient } from './support/exchange-client';
 import { InProcessExchange, startInProcessExchange } from './support/in-process-exchange';
@@ -468,8 +468,7 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
 // One case in memory: every batch that touches another case reads it back from its rows.
 describeBoards('SQLite', async () => ({ env: { PROJECTOR_CASES_IN_MEMORY: '1' }, teardown: async () => undefined }));
 
-const databaseUrl = process.env.DATABASE_URL;
-if (databaseUrl) {
+describeWithEngineSetting('PostgreSQL', 'DATABASE_URL', 'on PostgreSQL', (databaseUrl) => {
   describeBoards('PostgreSQL', async () => {
     const schema = `cmx_boards_${process.pid}_${Date.now() % 1_000_000}`;
     const pool = new Pool({ connectionString: databaseUrl, max: 1 });
@@ -482,6 +481,4 @@ if (databaseUrl) {
       },
     };
   });
-} else {
-  engineTest('PostgreSQL', 'DATABASE_URL', 'boards, case summaries and case lists (PostgreSQL)', async () => undefined);
-}
+});

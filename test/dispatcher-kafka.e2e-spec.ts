@@ -143,11 +143,10 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
 
   engineTest(
     'Kafka and PostgreSQL',
-    'KAFKA_BROKERS',
+    ['KAFKA_BROKERS', 'DATABASE_URL'],
     'the same run on the PostgreSQL store with three concurrent gateways',
     async (brokers) => {
-      const databaseUrl = process.env.DATABASE_URL;
-      if (!databaseUrl) throw new Error('DATABASE_URL is not set: run `npm run -s engines:up` and export the settings it prints');
+      const databaseUrl = process.env.DATABASE_URL as string;
       await inFreshSchema(
         databaseUrl,
         (schema) =>

@@ -646,11 +646,10 @@ describe('erasure notices over Kafka and the feed, the dispatcher killed with SI
 
   engineTest(
     'Kafka and PostgreSQL',
-    'KAFKA_BROKERS',
+    ['KAFKA_BROKERS', 'DATABASE_URL'],
     'the same on the PostgreSQL store with three gateways',
     async (brokers) => {
-      const databaseUrl = process.env.DATABASE_URL;
-      if (!databaseUrl) throw new Error('DATABASE_URL is not set: run `npm run -s engines:up` and export the settings it prints');
+      const databaseUrl = process.env.DATABASE_URL as string;
       await inFreshSchema(
         databaseUrl,
         (schema) =>

@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { describeWithEngine } from '@cmx/event-store/conformance';
 import { chromium, errors, type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
 
 /** Debian's chromium, which `npm run -s engines:up` installs and names in CHROMIUM_PATH. */
@@ -39,28 +40,10 @@ export function findChromium(): Found {
   }
 }
 
-/**
- * A describe block whose tests need Chromium, the browser engine (test/support/engines.ts's rule): without the
- * executable, under CI=true one test fails in its place (CI provisions it); elsewhere one test reports, by name and
- * with a warning, that the block was not run.
- */
+/** A describe block whose tests need Chromium, the browser engine, under test/support/engines.ts's rule. */
 export function describeWithChromium(title: string, body: (executablePath: string) => void): void {
   const found = findChromium();
-  if ('path' in found) {
-    describe(title, () => body(found.path));
-    return;
-  }
-  describe(title, () => {
-    if (process.env.CI === 'true') {
-      it('Chromium: must be installed in CI', () => {
-        throw new Error(`${found.reason} (CI=true, so the Chromium tests may not be skipped)`);
-      });
-    } else {
-      it(`Chromium: NOT RUN (no Chromium): ${title}`, () => {
-        console.warn(`Chromium tests not run: ${found.reason}`);
-      });
-    }
-  });
+  describeWithEngine('Chromium', 'path' in found ? { value: found.path } : { absentBecause: found.reason }, title, body);
 }
 
 export function launchChromium(executablePath: string): Promise<Browser> {

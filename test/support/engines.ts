@@ -1,27 +1,26 @@
 import { Pool } from 'pg';
 import { migrate } from '@cmx/event-store';
+import { describeWithEngine, engineFromSetting } from '@cmx/event-store/conformance';
+
+const HOW_TO_SET = 'run `npm run -s engines:up` and export the settings it prints';
 
 /**
- * Tests that need an engine named by a setting of `npm run -s engines:up`.
- * Without the setting: under CI=true the test fails (CI provisions the engines);
- * elsewhere it is reported, by name and with a warning, as not run.
+ * A test that needs the engine named by a setting of `npm run -s engines:up`. Without the setting: under CI=true
+ * (which provisions the engines) the test fails; elsewhere it is reported as skipped, with why.
  */
-export function engineTest(engine: string, setting: string, title: string, body: (value: string) => Promise<void>, timeoutMs = 90_000): void {
-  const value = process.env[setting]?.trim();
-  if (value) {
-    it(title, () => body(value), timeoutMs);
-    return;
-  }
-  const reason = `${setting} is not set: run \`npm run -s engines:up\` and export the settings it prints`;
-  if (process.env.CI === 'true') {
-    it(`${engine}: ${setting} must be set in CI`, () => {
-      throw new Error(`${reason} (CI=true, so the ${engine} test may not be skipped)`);
-    });
-  } else {
-    it(`${engine}: NOT RUN (${setting} not set): ${title}`, () => {
-      console.warn(`${engine} test not run: ${reason}`);
-    });
-  }
+export function engineTest(engine: string, settings: string | readonly string[], title: string, body: (value: string) => Promise<void>, timeoutMs = 90_000): void {
+  describeWithEngineSetting(engine, settings, `${engine}:`, (value) => it(title, () => body(value), timeoutMs));
+}
+
+/**
+ * A describe block whose tests need the engines named by `settings` (all of them), under engineTest's rule; `body` is
+ * given the first setting's value.
+ */
+export function describeWithEngineSetting(engine: string, settings: string | readonly string[], title: string, body: (value: string) => void): void {
+  const [first, ...others] = typeof settings === 'string' ? [settings] : settings;
+  const missing = others.filter((setting) => !process.env[setting]?.trim());
+  const availability = missing.length > 0 ? { absentBecause: `${missing.join(' and ')} not set (${HOW_TO_SET})` } : engineFromSetting(first, HOW_TO_SET);
+  describeWithEngine(engine, availability, title, body);
 }
 
 /**

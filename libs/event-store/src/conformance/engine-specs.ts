@@ -35,24 +35,47 @@ export function closedAfterEachTest<Options, Store extends EventStore>(
 
 const EXAMPLE_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** What a block of tests needs of an engine: the setting that names it, or why it is absent. */
+export type EngineAvailability = { readonly value: string } | { readonly absentBecause: string };
+
+/** The engine named by the setting `setting` of the environment, or why it is absent. */
+export function engineFromSetting(setting: string, howToSet: string): EngineAvailability {
+  const value = process.env[setting]?.trim();
+  return value ? { value } : { absentBecause: `${setting} is not set (${howToSet})` };
+}
+
+/** The words a skipped block's title carries, read by scripts/test-summary.js to list the reasons. */
+export const SKIPPED_MARK = 'SKIPPED:';
+
 /**
- * `describeWith(DATABASE_URL)` when PostgreSQL is configured. Without it, a test named `NOT RUN: …` says why; under
- * CI=true (which provisions PostgreSQL) a failing one does, so that a missing engine never passes unseen.
+ * `body(value)` in a describe block titled `title` when the engine is there. Without it:
+ * - `requiredInCi` (an engine CI provisions) and CI=true: one failing test in its place, so that a missing engine
+ *   never passes unseen;
+ * - otherwise the block's tests are defined and reported as skipped (jest counts each of them), under a title that
+ *   says why: "<title> SKIPPED: <engine> absent, <reason>".
  */
-export function describeOnPostgres(suite: string, what: string, describeWith: (connectionString: string) => void): void {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) {
-    describeWith(databaseUrl);
-  } else if (process.env.CI === 'true') {
-    describe(suite, () => {
-      it('runs on PostgreSQL in CI', () => {
-        throw new Error(`DATABASE_URL is not set: CI must run the PostgreSQL ${what} tests (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL})`);
+export function describeWithEngine(
+  engine: string,
+  availability: EngineAvailability,
+  title: string,
+  body: (value: string) => void,
+  requiredInCi = true,
+): void {
+  if ('value' in availability) {
+    describe(title, () => body(availability.value));
+  } else if (requiredInCi && process.env.CI === 'true') {
+    describe(title, () => {
+      it(`${engine} is provisioned in CI`, () => {
+        throw new Error(`${availability.absentBecause}: CI=true provisions ${engine}, so its tests may not be skipped`);
       });
     });
   } else {
-    const reason = `DATABASE_URL is not set (e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL}, or run npm run -s engines:up)`;
-    describe(suite, () => {
-      it(`NOT RUN: ${reason}`, () => console.warn(`${suite} tests not run: ${reason}`));
-    });
+    describe.skip(`${title} ${SKIPPED_MARK} ${engine} absent, ${availability.absentBecause}`, () => body(''));
   }
+}
+
+/** `describeWith(DATABASE_URL)` when PostgreSQL is configured, under describeWithEngine's rule otherwise. */
+export function describeOnPostgres(suite: string, what: string, describeWith: (connectionString: string) => void): void {
+  const availability = engineFromSetting('DATABASE_URL', `e.g. DATABASE_URL=${EXAMPLE_DATABASE_URL}, or run npm run -s engines:up`);
+  describeWithEngine('PostgreSQL', availability, `${suite} (the PostgreSQL ${what})`, describeWith);
 }

@@ -4,4 +4,4 @@ export {
   type AppenderProcessOptions,
   type EventStoreHarness,
 } from './event-store.conformance';
-export { closedAfterEachTest, describeOnPostgres, spawnAppenderScript } from './engine-specs';
+export { closedAfterEachTest, describeOnPostgres, describeWithEngine, engineFromSetting, SKIPPED_MARK, spawnAppenderScript, type EngineAvailability } from './engine-specs';
