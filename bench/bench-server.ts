@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
-import { CallerParty, createHttpApp, loadConfig, startGrpcServer } from '@cmx/platform';
+import { CallerParty, createHttpApp, createJsonLog, loadConfig, startGrpcServer } from '@cmx/platform';
 import { ExchangeModule } from '../apps/exchange/src/exchange.module';
 
 @Controller('bench')
@@ -27,8 +27,7 @@ async function main() {
   const app = await createHttpApp({
     module: class BenchServerModule {},
     imports: [ExchangeModule.forRoot(config, config.background), BareRouteModule],
-  });
-  app.useLogger(['error', 'warn']);
+  }, createJsonLog('bench-server', process.env.LOG_LEVEL ? config.logLevel : 'warn'));
   app
     .getHttpAdapter()
     .getInstance()

@@ -19,6 +19,7 @@ describe('start-up settings', () => {
 
   it.each([
     [{ PORT: 'abc' }, 'config error: PORT=abc is not valid'],
+    [{ LOG_LEVEL: 'loud' }, 'config error: LOG_LEVEL=loud is not valid'],
     [{ GRPC_PORT: '70000' }, 'config error: GRPC_PORT=70000 is not valid'],
     [{ EXCHANGE_BACKGROUND: 'thread' }, 'config error: EXCHANGE_BACKGROUND=thread is not valid'],
     [{ EVENT_STORE: 'mongo' }, 'config error: EVENT_STORE=mongo is not valid'],

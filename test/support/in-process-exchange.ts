@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, loadConfig, startGrpcServer } from '@cmx/platform';
+import { createHttpApp, createJsonLog, loadConfig, startGrpcServer } from '@cmx/platform';
 import { freePort } from './free-port';
 import { ExchangeModule } from '../../apps/exchange/src/exchange.module';
 import { testSigningKeyFile } from './audit-signing-key';
@@ -23,8 +23,8 @@ export interface InProcessExchange {
 export async function startInProcessExchange(env: Record<string, string> = {}): Promise<InProcessExchange> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cmx-e2e-'));
   const embedded = (env.EVENT_STORE ?? 'sqlite') === 'sqlite';
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ...(embedded ? {} : { AUDIT_SIGNING_KEY_FILE: testSigningKeyFile() }), ...env });
-  const app = await createHttpApp(ExchangeModule.forRoot(config), ['error']);
+  const config = loadConfig({ LOG_LEVEL: 'error', DATA_DIR: dataDir, PORT: '0', ...(embedded ? {} : { AUDIT_SIGNING_KEY_FILE: testSigningKeyFile() }), ...env });
+  const app = await createHttpApp(ExchangeModule.forRoot(config), createJsonLog('case-exchange', config.logLevel));
   const grpcPort = await freePort();
   await startGrpcServer(app, '127.0.0.1', grpcPort);
   await app.listen(0, '127.0.0.1');

@@ -14,7 +14,10 @@ export interface ServiceProcess {
   /** host:port of its gRPC server (GRPC_PORT). */
   readonly grpcAddress: string;
   readonly child: ChildProcess;
+  /** stdout and stderr as they came. */
   output(): string;
+  /** stdout alone: the JSON log lines. */
+  stdout(): string;
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
   kill9(): Promise<void>;
   stop(): Promise<void>;
@@ -31,7 +34,11 @@ export async function startServiceProcess(service: ServiceName, env: Record<stri
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
+  let stdout = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+    stdout += chunk;
+  });
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -53,7 +60,7 @@ export async function startServiceProcess(service: ServiceName, env: Record<stri
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     await exited;
   };
-  return { baseUrl, grpcAddress: `127.0.0.1:${grpcPort}`, child, output: () => output, kill9: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return { baseUrl, grpcAddress: `127.0.0.1:${grpcPort}`, child, output: () => output, stdout: () => stdout, kill9: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
 
 export const startExchangeProcess = (env: Record<string, string>) => startServiceProcess('exchange', env);

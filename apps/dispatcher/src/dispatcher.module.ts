@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Module, Optional } from '@nestjs/common';
 import { DELIVERY_CHANNEL, DeliveryChannel, KafkaDeliveryChannel } from '@cmx/delivery';
-import { EngineProbes, ExchangeConfig } from '@cmx/platform';
+import { EngineProbes, ExchangeConfig, kafkajsLogThroughNest } from '@cmx/platform';
 import { AcknowledgeDeliveries } from './acknowledge-deliveries/acknowledge-deliveries';
 import { AcknowledgeDeliveriesController } from './acknowledge-deliveries/acknowledge-deliveries.controller';
 import { AcknowledgeGrpcController } from './acknowledge-deliveries/acknowledge.grpc.controller';
@@ -24,7 +24,7 @@ export class DispatcherModule {
   static forRoot(config: ExchangeConfig, { dispatch = true }: { dispatch?: boolean } = {}): DynamicModule {
     const brokers = config.kafkaBrokers;
     const openDeliveryChannel = () =>
-      config.delivery === 'kafka' && brokers ? KafkaDeliveryChannel.connect({ brokers, partitions: config.kafkaTopicPartitions }) : null;
+      config.delivery === 'kafka' && brokers ? KafkaDeliveryChannel.connect({ brokers, partitions: config.kafkaTopicPartitions, logCreator: kafkajsLogThroughNest }) : null;
     return {
       module: DispatcherModule,
       controllers: [FeedController, AcknowledgeDeliveriesController, SubscriptionsController, SubscribeGrpcController, AcknowledgeGrpcController],

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DispatcherModule } from '@cmx/dispatcher/dispatcher.module';
 import { ProjectorModule } from '@cmx/projector/projector.module';
 import { DELIVERY_LEDGER, DeliveryLedger } from '@cmx/delivery';
-import { EngineProbes, loadConfig, PlatformModule } from '@cmx/platform';
+import { createJsonLog, EngineProbes, loadConfig, NestJsonLogger, PlatformModule, useJsonLogEverywhere } from '@cmx/platform';
 import type { BackgroundMessage, BackgroundStatus } from './background-messages';
 
 /**
@@ -12,9 +12,11 @@ import type { BackgroundMessage, BackgroundStatus } from './background-messages'
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const jsonLog = createJsonLog('case-exchange-background', config.logLevel);
+  useJsonLogEverywhere(jsonLog);
   const app = await NestFactory.createApplicationContext(
     { module: class BackgroundModule {}, imports: [PlatformModule.forRoot(config, { embedded: true }), DispatcherModule.forRoot(config), ProjectorModule] },
-    { logger: ['error', 'warn', 'log'] },
+    { logger: new NestJsonLogger(jsonLog) },
   );
   app.enableShutdownHooks();
   const send = (message: BackgroundMessage) => process.connected && process.send?.(message);

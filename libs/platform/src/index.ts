@@ -14,3 +14,4 @@ export * from './audit/open-audit-log';
 export * from './auth/authenticator';
 export * from './grpc/grpc-transport';
 export * from './grpc/grpc-status';
+export * from './logging';

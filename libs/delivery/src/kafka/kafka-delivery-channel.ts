@@ -1,4 +1,4 @@
-import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Admin, Kafka, logLevel, Partitioners, Producer, type logCreator } from 'kafkajs';
 import { Delivery, DeliveryChannel, DeliveryPayload, partyTopic } from '../delivery-channel.port';
 
 export interface KafkaDeliveryOptions {
@@ -6,6 +6,8 @@ export interface KafkaDeliveryOptions {
   /** Partitions of a party topic created by the exchange. */
   readonly partitions: number;
   readonly clientId?: string;
+  /** Where kafkajs's own log entries go (kafkajs writes them to the console without it). */
+  readonly logCreator?: logCreator;
 }
 
 /**
@@ -28,6 +30,7 @@ export class KafkaDeliveryChannel implements DeliveryChannel {
       clientId: options.clientId ?? 'cmx-dispatcher',
       brokers: [...options.brokers],
       logLevel: logLevel.WARN,
+      ...(options.logCreator ? { logCreator: options.logCreator } : {}),
     });
     const admin = kafka.admin();
     const producer = kafka.producer({

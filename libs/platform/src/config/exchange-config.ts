@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from '../logging/json-log';
 
 export const EXCHANGE_CONFIG = Symbol('EXCHANGE_CONFIG');
 
@@ -42,6 +43,8 @@ export interface ExchangeConfig {
   readonly personalData: PersonalDataConfig;
   /** The built coordinators' console (`npm run build` writes it), served under /console by the query process. */
   readonly consoleDir: string;
+  /** The lowest level of the JSON log lines written (LOG_LEVEL, default info: one line per request). */
+  readonly logLevel: LogLevel;
 }
 
 export interface PersonalDataConfig {
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
   const delivery = choiceSetting(env, 'DELIVERY', DELIVERY_KINDS, 'feed');
   return {
     port: integerSetting(env, 'PORT', 3000, 0, 65535),
+    logLevel: choiceSetting(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     grpcPort: integerSetting(env, 'GRPC_PORT', 50051, 0, 65535),
     background: choiceSetting(env, 'EXCHANGE_BACKGROUND', ['process', 'inline'] as const, 'process'),
     host: env.HOST?.trim() || '127.0.0.1',

@@ -1,21 +1,19 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { DynamicModule, LogLevel, Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from '@cmx/contracts';
 import { InvalidJson } from '@cmx/errors';
 import { clientRequestId } from '../audit/request-actor';
+import { recordHttpDurations } from '../metrics/http-durations';
+import { logEachRequest, NestJsonLogger, type JsonLog } from '../logging';
 
 /**
- * A Nest application on Fastify with the exchange's body limit and JSON parser:
- * plain JSON.parse keeps a `__proto__` key as an own key, for the CMF/1
- * validator to refuse as an unknown field.
+ * A Nest application on Fastify with the exchange's body limit and JSON parser (plain JSON.parse keeps a `__proto__`
+ * key as an own key, for the CMF/1 validator to refuse as an unknown field), logging JSON lines, one per request.
  */
-export async function createHttpApp(
-  rootModule: Type<unknown> | DynamicModule,
-  logger: LogLevel[] | false = ['error', 'warn', 'log'],
-): Promise<NestFastifyApplication> {
+export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, jsonLog: JsonLog): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_MESSAGE_BYTES,
     logger: false,
@@ -24,12 +22,14 @@ export async function createHttpApp(
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,
-    logger,
+    logger: new NestJsonLogger(jsonLog),
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  logEachRequest(fastify, jsonLog);
+  recordHttpDurations(app);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_MESSAGE_BYTES }, (_request, body, done) => {
     try {

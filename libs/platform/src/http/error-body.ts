@@ -11,8 +11,11 @@ export interface ErrorBody {
 
 const logger = new Logger('ExchangeErrors');
 
-/** Any thrown value as the status and JSON body the exchange answers with; an unexpected one is logged under an error id. */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+/**
+ * Any thrown value as the status and JSON body the exchange answers with; an unexpected one is logged under an error
+ * id, with the request's id when there is one.
+ */
+export function toErrorResponse(error: unknown, requestId?: string): { status: number; body: ErrorBody; headers: Record<string, string> } {
   if (error instanceof ExchangeError) {
     const status = HTTP_STATUS_BY_ERROR_CODE[error.code];
     if (status !== undefined) {
@@ -21,7 +24,8 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     }
   }
   const errorId = randomUUID();
-  logger.error(`error ${errorId}: ${(error as Error)?.stack ?? String(error)}`);
+  const thrown = error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };
+  logger.error({ msg: 'unexpected error', errorId, ...(requestId ? { requestId } : {}), error: thrown });
   return {
     status: 500,
     headers: {},

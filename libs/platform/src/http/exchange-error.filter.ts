@@ -14,7 +14,7 @@ export class ExchangeErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { status, headers, body } = toErrorResponse(fromFramework(exception, request));
+    const { status, headers, body } = toErrorResponse(fromFramework(exception, request), String(request.id));
     void reply.status(status).headers(headers).send(body);
   }
 }
