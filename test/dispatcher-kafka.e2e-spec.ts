@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { engineTest, inFreshSchema } from './support/engines';
-import { ExchangeClient } from './support/exchange-client';
 import { KafkaDeliveryReader, ReceivedDelivery } from './support/kafka-deliveries';
 import { expectedCount, Posted, postCases } from './support/post-cases';
 import { DEMO_PARTY_CODES, seededRandom } from './support/reference-entitlement';
@@ -78,8 +77,8 @@ async function whyStalled(dispatcher: ServiceProcess, posted: readonly Posted[],
   return lines.join('\n');
 }
 
-/** The positions each dispatcher run started after, as its log says. */
-const dispatcherStarts = (output: string): string => [...output.matchAll(/dispatching over \w+ from ([^\n\u001b]+)/g)].map((match) => match[1]).join('; ');
+/** The positions each dispatcher run started after, as its JSON log lines say. */
+const dispatcherStarts = (output: string): string => [...output.matchAll(/"msg":"dispatching over \w+ from ([^"]+)"/g)].map((match) => match[1]).join('; ');
 
 describe('dispatcher over Kafka (gateway and dispatcher as separate processes on one SQLite store)', () => {
   const dataDirs: string[] = [];

@@ -129,9 +129,8 @@ export async function readSseUntilHeartbeat(baseUrl: string, path: string, heade
       }
       endedByServer = heartbeats === 0;
     } catch (error) {
-      if (controller.signal.aborted) throw new Error(`SSE ${path}: no heartbeat within ${timeoutMs} ms (${deliveries.length} deliveries)`);
+      if (controller.signal.aborted) throw new Error(`SSE ${path}: no heartbeat within ${timeoutMs} ms (${deliveries.length} deliveries)`, { cause: error });
       endedByServer = true; // the server broke the connection
-      void error;
     }
     return { status: response.status, headers: response.headers, deliveries, heartbeats, endedByServer, text };
   } finally {

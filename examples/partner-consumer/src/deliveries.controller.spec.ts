@@ -143,11 +143,10 @@ describe('DeliveriesController', () => {
   });
 
   it('drops a repeated message after a restart without storing or acknowledging it again', async () => {
-    let { controller, received } = start();
-    await deliver(controller, message('m1', 1));
+    await deliver(start().controller, message('m1', 1));
     fetchMock.mockClear();
 
-    ({ controller, received } = start());
+    const { controller, received } = start();
     await deliver(controller, message('m1', 1));
 
     expect(fetchMock).not.toHaveBeenCalled();

@@ -1,5 +1,5 @@
 import { CASE_REPORT_MESSAGE_TYPES, type CaseReport, type CmfMessage, type InterceptionReportedBody } from '@cmx/contracts';
-import type { AnyCaseEvent, CaseEvent, CaseProtectionEvent } from './case-events';
+import type { AnyCaseEvent, CaseProtectionEvent } from './case-events';
 import { CaseFacets, facetsOfMessage, mergeFacets, NO_FACETS } from './case-facets';
 
 export type CaseStatus = 'absent' | 'open' | 'closed';

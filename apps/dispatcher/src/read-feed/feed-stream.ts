@@ -36,7 +36,7 @@ export async function followFeed(options: FeedStreamOptions, sink: FeedSink): Pr
   let cursor = options.after;
   let wake: (() => void) | undefined;
   let closed = false;
-  let recordedMeanwhile = false;
+  let recordedMeanwhile: boolean;
   const stopClosing = sink.onClose(() => {
     closed = true;
     wake?.();

@@ -83,10 +83,14 @@ export class BoardsController {
     this.membersFor(kind, id, party);
     const conditions = ['reader = ?', 'kind = ?', 'group_id = ?'];
     const params: SqlValue[] = [party, kind, id];
-    if (filter.status) conditions.push('status = ?') && params.push(filter.status);
-    if (filter.route) conditions.push('route = ?') && params.push(filter.route);
-    if (filter.crimeArea) conditions.push('crime_areas LIKE ?') && params.push(`%,${filter.crimeArea},%`);
-    if (filter.updatedAfter) conditions.push('last_activity_at > ?') && params.push(filter.updatedAfter);
+    const where = (condition: string, value: SqlValue) => {
+      conditions.push(condition);
+      params.push(value);
+    };
+    if (filter.status) where('status = ?', filter.status);
+    if (filter.route) where('route = ?', filter.route);
+    if (filter.crimeArea) where('crime_areas LIKE ?', `%,${filter.crimeArea},%`);
+    if (filter.updatedAfter) where('last_activity_at > ?', filter.updatedAfter);
     if (filter.after) {
       conditions.push('(last_activity_at < ? OR (last_activity_at = ? AND case_id < ?))');
       params.push(filter.after.lastActivityAt, filter.after.lastActivityAt, filter.after.caseId);

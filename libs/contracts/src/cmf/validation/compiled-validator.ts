@@ -70,7 +70,7 @@ type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getT
 // ---- compiling -------------------------------------------------------------------------------------------------
 
 class Compiler {
-  private readonly compiled = new Map<Function, CompiledDto>();
+  private readonly compiled = new Map<DtoClass, CompiledDto>();
 
   compile(dto: DtoClass): CompiledDto {
     const existing = this.compiled.get(dto);

@@ -13,9 +13,9 @@ export interface DtoModel {
   readonly rules: ReadonlyMap<string, ReadonlyMap<string, FieldRules>>;
 }
 
-const models = new Map<Function, DtoModel>();
+const models = new Map<DtoClass, DtoModel>();
 
-export function dtoModelOf(dto: Function): DtoModel {
+export function dtoModelOf(dto: DtoClass): DtoModel {
   let model = models.get(dto);
   if (model === undefined) {
     model = buildModel(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false));

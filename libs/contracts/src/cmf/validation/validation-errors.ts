@@ -1,6 +1,6 @@
 import { ValidationError } from 'class-validator';
 import { dtoModelOf } from './dto-model';
-import { objectType } from './fields';
+import { objectType, type DtoClass } from './fields';
 import { itemViolations, valueViolations } from './rule-violations';
 import { fieldPath, itemPath, RankedViolation, unknownFieldRule } from './violation';
 
@@ -33,7 +33,7 @@ export function validationErrorViolations(
 
 function constraintViolations(error: ValidationError, path: string, constraintName: string): RankedViolation[] {
   const holder = error.target as object | undefined;
-  const fieldRules = holder && dtoModelOf(holder.constructor).rules.get(error.property)?.get(constraintName);
+  const fieldRules = holder && dtoModelOf(holder.constructor as DtoClass).rules.get(error.property)?.get(constraintName);
   if (!holder || !fieldRules) {
     const builtIn = builtInRules[constraintName];
     return [
