@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { closedAfterEachTest, describeEventStoreConformance, describeOnPostgres, spawnAppenderScript } from '../conformance';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
+import type { CommitObservation } from '../commit-observer';
 import type { AppendResult, EventStore, NewEvent, StoredEvent } from '../event-store.port';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 import { migrate, POSTGRES_SCHEMA_VERSION, readSchemaVersion } from './postgres-schema';
@@ -165,6 +166,20 @@ function describePostgresEventStore(connectionString: string): void {
             Array.from({ length: 5 }, () => ({ outcome: 'duplicate', existing: stored })),
           );
           expect(await store.readStream(streamName)).toEqual([stored]);
+        });
+
+        it('tells its onCommit observer of each append that wrote events, and of nothing else', async () => {
+          const commits: CommitObservation[] = [];
+          const store = await openStore({ onCommit: (commit) => commits.push(commit) });
+          const streamName = `case-observed-${randomUUID()}`;
+          const first = newEvent();
+
+          await store.append(streamName, [first, newEvent(), newEvent()], 0);
+          await store.append(streamName, [first], 'any');
+          await store.append(streamName, [newEvent()], 0);
+
+          expect(commits).toEqual([{ appends: 1, events: 3, commitMs: expect.any(Number) }]);
+          expect(commits[0].commitMs).toBeGreaterThan(0);
         });
 
         it('keeps data and metadata as appended: key order and \\u0000 in strings included', async () => {

@@ -2,6 +2,7 @@ import { Client, DatabaseError, Pool } from 'pg';
 import { checkAppendArguments, nonNegativeInteger, parseDecimalPosition, positiveInteger, serializeJsonObject } from '../argument-checks';
 import { checkStreamPartition } from '../stream-partition';
 import { CatchUpSubscriptions } from '../catch-up-subscription';
+import { CommitObserver, notifyCommit } from '../commit-observer';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
 import type {
   AppendResult,
@@ -36,6 +37,8 @@ export interface PostgresEventStoreOptions {
   readonly subscriptionPollIntervalMs?: number;
   /** Events per read while a subscription catches up, unless it asks otherwise. Default 256. */
   readonly defaultSubscriptionBatchSize?: number;
+  /** Told of each append that wrote events (metrics). */
+  readonly onCommit?: CommitObserver;
 }
 
 interface EventRow {
@@ -114,12 +117,14 @@ export class PostgresEventStore implements EventStore {
   private heldBackRecheck: NodeJS.Timeout | undefined;
   private readonly heldBackRecheckMs: number;
   private notifyAgain = false;
+  private readonly onCommit: CommitObserver | undefined;
 
   private constructor(
     private readonly pool: Pool,
     private readonly schema: string,
     options: PostgresEventStoreOptions,
   ) {
+    this.onCommit = options.onCommit;
     this.statements = sqlStatements(schema);
     this.subscriptions = new CatchUpSubscriptions(options);
     this.heldBackRecheckMs = Math.min(HELD_BACK_RECHECK_MS, this.subscriptions.pollIntervalMs);
@@ -254,10 +259,12 @@ export class PostgresEventStore implements EventStore {
           : expectedVersion === 0
             ? [appendToNewStream, []]
             : [appendAtVersion, [expectedVersion]];
+      const started = performance.now();
       ({ rows: inserted } = await this.pool.query<InsertedEventRow>({
         ...statement,
         values: [streamName, events.length, ids, append.types, append.data, append.metadata, ...versionParameter],
       }));
+      if (inserted.length > 0) notifyCommit(this.onCommit, { appends: 1, events: inserted.length, commitMs: performance.now() - started });
     } catch (error) {
       // Another transaction stored one of these ids (or deadlocked with this one on them) while this one ran.
       if (error instanceof DatabaseError && error.code === UNIQUE_VIOLATION && error.constraint === 'events_id_key') return 'retry';

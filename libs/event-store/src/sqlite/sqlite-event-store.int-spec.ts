@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { closedAfterEachTest, describeEventStoreConformance, spawnAppenderScript } from '../conformance';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
+import type { CommitObservation } from '../commit-observer';
 import type { AppendResult, NewEvent, StoredEvent } from '../event-store.port';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
 
@@ -107,6 +108,21 @@ describe('SqliteEventStore', () => {
       const events = results.flatMap(appended);
       expect(new Set(events.map((event) => event.position)).size).toBe(50);
       expect(await store.readAll()).toEqual([...events].sort(byPosition));
+    });
+
+    it('tells its onCommit observer of each group commit that wrote events: appends, events, the COMMIT time', async () => {
+      const commits: CommitObservation[] = [];
+      const store = await openStore({ maxBatchSize: 4, onCommit: (commit) => commits.push(commit) });
+      const first = newEvent();
+      await store.append('case-1', [first, newEvent()], 0);
+
+      await Promise.all(Array.from({ length: 9 }, (_, index) => store.append(`case-${index + 2}`, [newEvent({ index })], 0)));
+      await store.append('case-1', [first], 'any');
+
+      // The first of the nine goes alone; the eight that queue meanwhile form two batches; the repeat writes nothing.
+      expect(commits[0]).toEqual({ appends: 1, events: 2, commitMs: expect.any(Number) });
+      expect(commits.slice(1).map((commit) => [commit.appends, commit.events])).toEqual([[1, 1], [4, 4], [4, 4]]);
+      expect(commits.every((commit) => commit.commitMs >= 0)).toBe(true);
     });
 
     it('rejects every append of a batch when its transaction fails, and stays usable', async () => {

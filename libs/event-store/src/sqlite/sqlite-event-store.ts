@@ -9,6 +9,7 @@ import {
   serializeEventBodies,
 } from '../argument-checks';
 import { CatchUpSubscriptions } from '../catch-up-subscription';
+import { CommitObserver, notifyCommit } from '../commit-observer';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
 import { checkStreamPartition, StreamPartition, streamPartitionOf } from '../stream-partition';
 import type {
@@ -38,6 +39,8 @@ export interface SqliteEventStoreOptions {
   readonly subscriptionPollIntervalMs?: number;
   /** Events per read while a subscription catches up, unless it asks otherwise. Default 256. */
   readonly defaultSubscriptionBatchSize?: number;
+  /** Told of each group commit that wrote events (metrics). */
+  readonly onCommit?: CommitObserver;
 }
 
 interface PendingAppend {
@@ -67,6 +70,7 @@ export class SqliteEventStore implements EventStore {
   private isClosed = false;
   private readonly subscriptions: CatchUpSubscriptions;
   private readonly maxBatchSize: number;
+  private readonly onCommit: CommitObserver | undefined;
 
   private constructor(
     private readonly reader: Database.Database,
@@ -74,6 +78,7 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions,
   ) {
     this.maxBatchSize = positiveInteger(options.maxBatchSize ?? 512, 'maxBatchSize');
+    this.onCommit = options.onCommit;
     this.subscriptions = new CatchUpSubscriptions(options);
     this.statements = prepareReadStatements(reader);
     writer.on('message', (reply: BatchReply) => this.settle(reply));
@@ -182,7 +187,11 @@ export class SqliteEventStore implements EventStore {
       batch.forEach((pending) => pending.reject(error));
     } else {
       batch.forEach((pending, index) => settleAppend(pending, reply.replies[index], reply.recordedAt));
-      if (reply.replies.some((appendReply) => appendReply.outcome === 'appended')) this.subscriptions.signalCommit();
+      const written = batch.reduce((events, pending, index) => events + (reply.replies[index].outcome === 'appended' ? pending.events.length : 0), 0);
+      if (written > 0) {
+        this.subscriptions.signalCommit();
+        notifyCommit(this.onCommit, { appends: batch.length, events: written, commitMs: reply.commitMs });
+      }
     }
     this.sendNextBatch();
     if (!this.inFlight && this.queue.length === 0) this.drained?.();

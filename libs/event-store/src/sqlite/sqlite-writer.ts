@@ -15,17 +15,17 @@ export type AppendReply =
   | { readonly outcome: 'id_collision'; readonly eventId: string };
 
 export type BatchReply =
-  | { readonly ok: true; readonly recordedAt: string; readonly replies: readonly AppendReply[] }
+  | { readonly ok: true; readonly recordedAt: string; readonly replies: readonly AppendReply[]; readonly commitMs: number }
   | { readonly ok: false; readonly error: { readonly message: string; readonly code?: string } };
 
 /**
  * Commits a batch of appends in one transaction (one fsync), checking each
  * append on its own inside it, so one append's conflict never fails another
- * and later appends see earlier ones of the same batch.
+ * and later appends see earlier ones of the same batch. The COMMIT is timed
+ * on its own: with synchronous=FULL it is the WAL write and its fsync.
  */
 export class SqliteBatchWriter {
   private readonly statements;
-  private readonly commitInTransaction;
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -35,16 +35,25 @@ export class SqliteBatchWriter {
       findEvent: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`),
       eventIdExists: db.prepare('SELECT 1 FROM events WHERE id = ?').pluck(),
       streamVersion: db.prepare('SELECT MAX(stream_version) FROM events WHERE stream_name = ?').pluck(),
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
     };
-    this.commitInTransaction = db.transaction((batch: readonly AppendRequest[], recordedAt: string) =>
-      batch.map((request) => this.apply(request, recordedAt)),
-    );
   }
 
   commit(batch: readonly AppendRequest[]): BatchReply {
     const recordedAt = new Date().toISOString();
     try {
-      return { ok: true, recordedAt, replies: this.commitInTransaction.immediate(batch, recordedAt) };
+      this.statements.begin.run();
+      try {
+        const replies = batch.map((request) => this.apply(request, recordedAt));
+        const committing = performance.now();
+        this.statements.commit.run();
+        return { ok: true, recordedAt, replies, commitMs: performance.now() - committing };
+      } catch (error) {
+        if (this.db.inTransaction) this.statements.rollback.run();
+        throw error;
+      }
     } catch (error) {
       const { message, code } = error as { message?: string; code?: string };
       return { ok: false, error: { message: message ?? String(error), code } };
