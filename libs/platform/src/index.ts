@@ -8,6 +8,8 @@ export * from './bootstrap-service';
 export * from './health/engine-probes';
 export * from './http/query-parameters';
 export * from './memberships/membership-follower';
+export * from './metrics/exchange-metrics';
+export * from './metrics/http-durations';
 export * from './audit/request-actor';
 export * from './audit/audit-trail';
 export * from './audit/open-audit-log';

@@ -4,7 +4,7 @@ import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, 
 import { AUDIT_LOG, AuditLog, AuditRecorder, CheckpointPolicy } from '@cmx/audit';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DELIVERY_LEDGER, DeliveryLedger, PostgresDeliveryLedger, SqliteDeliveryLedger } from '@cmx/delivery';
-import { EVENT_STORE, EventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@cmx/event-store';
+import { CommitObserver, EVENT_STORE, EventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@cmx/event-store';
 import { PostgresSqlDatabase, READ_MODEL_DATABASE, SqlDatabase, SqliteSqlDatabase } from '@cmx/read-models';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { KEY_STORE, KeyStore, OpeningEventStore, PERSONAL_DATA_VAULT, PersonalDataVault, PostgresKeyStore, SqliteKeyStore } from '@cmx/personal-data';
@@ -19,14 +19,17 @@ import { EngineProbes } from './health/engine-probes';
 import { HealthController } from './health/health.controller';
 import { ExchangeErrorFilter } from './http/exchange-error.filter';
 import { MembershipFollower } from './memberships/membership-follower';
+import { ExchangeMetrics } from './metrics/exchange-metrics';
+import { MetricsController } from './metrics/metrics.controller';
 
-export async function openEventStore(config: ExchangeConfig): Promise<EventStore> {
+/** `onCommit`: told of each commit that wrote events (metrics; EventStoreDB tells nothing). */
+export async function openEventStore(config: ExchangeConfig, onCommit?: CommitObserver): Promise<EventStore> {
   switch (config.eventStore) {
     case 'sqlite':
       mkdirSync(config.dataDir, { recursive: true });
-      return SqliteEventStore.open({ file: join(config.dataDir, 'events.sqlite') });
+      return SqliteEventStore.open({ file: join(config.dataDir, 'events.sqlite'), onCommit });
     case 'postgres':
-      return PostgresEventStore.open({ connectionString: config.databaseUrl!, schema: config.databaseSchema });
+      return PostgresEventStore.open({ connectionString: config.databaseUrl!, schema: config.databaseSchema, onCommit });
     case 'eventstoredb':
       return EventStoreDbEventStore.open({ connectionString: config.esdbConnectionString! });
   }
@@ -69,7 +72,7 @@ export interface PlatformOptions {
   readonly embedded?: boolean;
 }
 
-/** Configuration, the party directory, the event store, the delivery ledger, authentication, errors and /health: what every exchange process needs. */
+/** Configuration, the party directory, the event store, the delivery ledger, authentication, errors, /health and /metrics: what every exchange process needs. */
 @Global()
 @Module({})
 export class PlatformModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -99,11 +102,12 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     if (signingKey.createdAt) new Logger('Audit').warn(`made a new audit signing key at ${signingKey.createdAt}: keep it, and back it up apart from the data`);
     return {
       module: PlatformModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: EXCHANGE_CONFIG, useValue: config },
         { provide: PARTY_DIRECTORY, useValue: PartyDirectory.fromFile(config.partiesFile) },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        { provide: ExchangeMetrics, inject: [EngineProbes], useFactory: (probes: EngineProbes) => new ExchangeMetrics(() => probes.allReports()) },
+        { provide: EVENT_STORE, inject: [ExchangeMetrics], useFactory: (metrics: ExchangeMetrics) => openEventStore(config, metrics.observeCommit) },
         { provide: AUDIT_CHECKPOINT_POLICY, useValue: checkpointPolicy(config, signingKey.signer) },
         {
           provide: AUDIT_LOG,
@@ -145,6 +149,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         EngineProbes,
         MembershipFollower,
         Authenticator,
+        ExchangeMetrics,
         AUDIT_LOG,
         AuditTrail,
         KEY_STORE,
