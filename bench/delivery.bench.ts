@@ -19,7 +19,7 @@ import { realisticCaseOpened } from '@cmx/contracts/testing';
 import { createMissingTopics, KafkaDeliveryChannel, partyTopic, SqliteDeliveryLedger } from '@cmx/delivery';
 import { SqliteEventStore } from '@cmx/event-store';
 import { hashApiKey, PartyDirectory } from '@cmx/parties';
-import { AuditTrail, systemClock } from '@cmx/platform';
+import { AuditTrail, EngineProbes, ExchangeMetrics, systemClock } from '@cmx/platform';
 import { Dispatcher } from '../apps/dispatcher/src/dispatch-events/dispatcher.service';
 import { freePort } from '../test/support/free-port';
 import { argument, machine, round, startServer } from './support';
@@ -125,7 +125,7 @@ async function fanOutRun(dir: string, recipients: number): Promise<{ recipients:
   const ledger = SqliteDeliveryLedger.open(join(dir, `deliveries-${recipients}.sqlite`));
   const directory = PartyDirectory.fromJson({ parties: [SENDER, ...recipientsPool].map((code) => ({ code, kind: 'bureau', apiKeys: [] })) });
   const keys = SqliteKeyStore.open(join(dir, `keys-${recipients}.sqlite`));
-  const dispatcher = new Dispatcher(store, channel, ledger, directory, systemClock, new PersonalDataVault(keys), new AuditTrail(null));
+  const dispatcher = new Dispatcher(store, channel, ledger, directory, systemClock, new PersonalDataVault(keys), new AuditTrail(null), new ExchangeMetrics(), new EngineProbes());
   const started = performance.now();
   await dispatcher.onApplicationBootstrap();
   while ((await ledger.checkpoint()) !== head) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -2,7 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { extname, join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DELIVERY_LEDGER, DeliveryLedger } from '@cmx/delivery';
-import { EngineProbes, EXCHANGE_CONFIG, ExchangeConfig } from '@cmx/platform';
+import { DISPATCHER_LAG_SECTION, EngineProbes, EXCHANGE_CONFIG, ExchangeConfig } from '@cmx/platform';
 import { PROJECTION_NAMES } from '@cmx/projector/project-events/projection';
 import type { BackgroundMessage, BackgroundStatus } from './background-messages';
 
@@ -12,7 +12,7 @@ const RESTART_DELAY_MS = 1_000;
 /**
  * Runs the dispatcher and the projector in a child process of `npm start` (background.ts), so that they use the
  * second core instead of the HTTP event loop; restarts it if it dies (each resumes from its checkpoint), relays its
- * deliveries to the feed streams of this process, and its projections' lag and engines to /health.
+ * deliveries to the feed streams of this process, and its projections' and dispatcher's lag and engines to /health (and /metrics).
  */
 @Injectable()
 export class BackgroundProcess implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -27,8 +27,9 @@ export class BackgroundProcess implements OnApplicationBootstrap, OnApplicationS
     @Inject(EXCHANGE_CONFIG) config: ExchangeConfig,
     probes: EngineProbes,
   ) {
-    for (const name of PROJECTION_NAMES) {
-      probes.registerReport({ section: 'projections', name, read: async () => (await this.status())?.reports.find((report) => report.section === 'projections' && report.name === name)?.value ?? { status: 'unknown' } });
+    const relayed = [...PROJECTION_NAMES.map((name) => ({ section: 'projections', name })), { section: DISPATCHER_LAG_SECTION, name: config.delivery }];
+    for (const { section, name } of relayed) {
+      probes.registerReport({ section, name, read: async () => (await this.status())?.reports.find((report) => report.section === section && report.name === name)?.value ?? { status: 'unknown' } });
     }
     if (config.delivery === 'kafka') probes.register({ role: 'delivery', engine: 'kafka', ping: () => this.ping('delivery') });
   }

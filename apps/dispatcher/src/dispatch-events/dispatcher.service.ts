@@ -4,7 +4,7 @@ import { CaseProtectionData, isCaseProtectionEventType } from '@cmx/case-domain'
 import { BatchedSubscription, EVENT_STORE, EventStore, StoredEvent } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
-import { AuditTrail, CLOCK, Clock } from '@cmx/platform';
+import { AuditTrail, CLOCK, Clock, DISPATCHER_LAG_SECTION, EngineProbes, ExchangeMetrics } from '@cmx/platform';
 import { SubscriptionBook } from '../subscriptions/subscription-book';
 import { deliveriesOf } from './deliveries-of';
 import { disclosuresOf } from './disclosures-of';
@@ -29,6 +29,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private subscription: BatchedSubscription | undefined;
   private delivered = 0;
   private subscriptions = new SubscriptionBook();
+  /** The position of the last event whose deliveries are recorded. */
+  private checkpoint: string | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -38,10 +40,16 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
     private readonly audit: AuditTrail,
-  ) {}
+    private readonly metrics: ExchangeMetrics,
+    probes: EngineProbes,
+  ) {
+    probes.registerReport({ section: DISPATCHER_LAG_SECTION, name: channel?.kind ?? 'feed', read: () => this.lag() });
+    if (channel?.kind === 'kafka') metrics.kafkaProduceErrorsTracked();
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const after = await this.ledger.checkpoint();
+    this.checkpoint = after;
     this.subscriptions = await SubscriptionBook.asOf(this.store, this.directory.allPartyCodes(), after);
     this.logger.log(`dispatching over ${this.channel?.kind ?? 'feed'} from ${after === undefined ? 'the start' : `after position ${after}`}`);
     this.subscription = new BatchedSubscription(this.store, (batch) => this.deliverBatch(batch), {
@@ -61,6 +69,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     return this.delivered;
   }
 
+  /** The position of the last event dispatched, and how long the oldest event not yet dispatched has waited (as a projection's lag). */
+  async lag(): Promise<{ checkpoint: string | null; head: string | null; lagMs: number }> {
+    const checkpoint = this.checkpoint;
+    const [next] = await this.store.readAll({ after: checkpoint, limit: 1 });
+    return {
+      checkpoint: checkpoint ?? null,
+      head: (await this.store.headPosition()) ?? null,
+      lagMs: next ? Math.max(0, Date.now() - Date.parse(next.recordedAt)) : 0,
+    };
+  }
+
   /**
    * The ledger keeps each payload as the store holds it, sealed; the channel gets it opened for each recipient.
    * An erasure is applied to the keys before the batch is opened, so no record written after it holds its data.
@@ -74,7 +93,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     }
     if (this.channel) {
       const keys = await this.vault.caseKeysOf(deliveries.map((delivery) => delivery.payload.caseId));
-      await this.channel.deliver(openDeliveries(deliveries, keys));
+      await this.channel.deliver(openDeliveries(deliveries, keys)).catch((error: unknown) => {
+        if (this.channel?.kind === 'kafka') this.metrics.kafkaProduceFailed();
+        throw error;
+      });
     }
     const channel = this.channel?.kind ?? 'feed';
     await this.ledger.record({
@@ -85,6 +107,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       checkpoint: batch[batch.length - 1].position,
     });
     this.delivered += deliveries.length;
+    this.checkpoint = batch[batch.length - 1].position;
   }
 
   /** Applies the event to the keys (again, if the gateway did) and makes an erasure's notices: to whoever received a message it concerns, in the ledger or earlier in this batch. */

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuditChannel } from '@cmx/audit';
 import { DELIVERY_LEDGER, DeliveryLedger, FeedItem } from '@cmx/delivery';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
-import { Actor, AuditTrail, EXCHANGE_CONFIG, ExchangeConfig, QueryParameters, RequestActor } from '@cmx/platform';
+import { Actor, AuditTrail, EXCHANGE_CONFIG, ExchangeConfig, ExchangeMetrics, QueryParameters, RequestActor } from '@cmx/platform';
 import { feedRequest } from './feed-request';
 import { streamFeed } from './feed-stream';
 import { openFeedItems } from './open-feed-items';
@@ -24,6 +24,7 @@ export class FeedController {
     @Inject(EXCHANGE_CONFIG) private readonly config: ExchangeConfig,
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
     private readonly audit: AuditTrail,
+    private readonly metrics: ExchangeMetrics,
   ) {}
 
   @Get()
@@ -49,13 +50,14 @@ export class FeedController {
     reply.hijack();
     const beforeSending = (items: readonly FeedItem[]) => this.consulted(actor, items, 'sse');
     const open = (items: readonly FeedItem[]) => openFeedItems(this.vault, items, party);
-    await streamFeed(reply.raw, { ledger: this.ledger, party, after, pageSize: limit, heartbeatMs: this.config.feedHeartbeatMs, beforeSending, open }).catch(
-      (error: unknown) => {
+    const closed = this.metrics.sseConnectionOpened();
+    await streamFeed(reply.raw, { ledger: this.ledger, party, after, pageSize: limit, heartbeatMs: this.config.feedHeartbeatMs, beforeSending, open })
+      .catch((error: unknown) => {
         // The response has begun: the client sees the stream end, and resumes from its last id.
         this.logger.error(`feed stream of ${party} ended: ${(error as Error)?.stack ?? String(error)}`);
         reply.raw.destroy();
-      },
-    );
+      })
+      .finally(closed);
   }
 
   /** An empty page discloses nothing and leaves no entry. */

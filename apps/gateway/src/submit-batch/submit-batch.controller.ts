@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { UnsupportedMediaType } from '@cmx/errors';
 import type { FastifyReply } from 'fastify';
-import { Actor, AuditTrail, ErrorBody, RequestActor, toErrorResponse } from '@cmx/platform';
+import { Actor, AuditTrail, ErrorBody, ExchangeMetrics, RequestActor, toErrorResponse } from '@cmx/platform';
 import { Receipt } from '../submit-message/receipt';
 import { SubmitMessageService } from '../submit-message/submit-message.service';
 import { ndjsonLines } from './ndjson-lines';
@@ -24,6 +24,7 @@ export class SubmitBatchController {
   constructor(
     private readonly submitMessage: SubmitMessageService,
     private readonly audit: AuditTrail,
+    private readonly metrics: ExchangeMetrics,
   ) {}
 
   @Post('messages::batch')
@@ -40,6 +41,7 @@ export class SubmitBatchController {
     const byLine = new Map(parsed.map((line, index) => [line.line, submitted[index]]));
     const outcomes = lines.map((line): BatchLineOutcome => {
       const outcome = 'error' in line ? { refusal: line.error } : byLine.get(line.line)!;
+      this.metrics.observeSubmission('batch', actor.party, outcome);
       if ('receipt' in outcome) return { line: line.line, status: outcome.firstReceipt ? 201 : 200, receipt: outcome.receipt };
       const { status, body: errorBody } = toErrorResponse(outcome.refusal);
       return { line: line.line, status, error: errorBody };

@@ -3,7 +3,7 @@ import { GrpcStreamCall } from '@nestjs/microservices';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { MAX_MESSAGE_BYTES } from '@cmx/contracts';
 import { InvalidFrame, InvalidJson, PayloadTooLarge } from '@cmx/errors';
-import { actorOfCall, AuditTrail, Authenticator, GRPC_SERVICE, grpcCallError, GrpcStatus, grpcStatusOf, RequestActor } from '@cmx/platform';
+import { actorOfCall, AuditTrail, Authenticator, ExchangeMetrics, GRPC_SERVICE, grpcCallError, GrpcStatus, grpcStatusOf, RequestActor } from '@cmx/platform';
 import { Receipt } from '../submit-message/receipt';
 import { SubmitMessageService, SubmitOutcome, SubmitRefusal } from '../submit-message/submit-message.service';
 
@@ -39,6 +39,7 @@ export class SubmitMessagesGrpcController {
     private readonly submitMessage: SubmitMessageService,
     private readonly audit: AuditTrail,
     private readonly authenticator: Authenticator,
+    private readonly metrics: ExchangeMetrics,
   ) {}
 
   @GrpcStreamCall(GRPC_SERVICE, 'SubmitMessages')
@@ -50,7 +51,7 @@ export class SubmitMessagesGrpcController {
       call.emit('error', grpcCallError(error));
       return Promise.resolve();
     }
-    return new SubmitMessagesStream(call, actor, this.submitMessage, this.audit).run();
+    return new SubmitMessagesStream(call, actor, this.submitMessage, this.audit, this.metrics).run();
   }
 }
 
@@ -67,6 +68,7 @@ class SubmitMessagesStream {
     private readonly actor: RequestActor,
     private readonly submitMessage: SubmitMessageService,
     private readonly audit: AuditTrail,
+    private readonly metrics: ExchangeMetrics,
   ) {}
 
   run(): Promise<void> {
@@ -126,6 +128,7 @@ class SubmitMessagesStream {
       const responses = submitted.then(async (outcomes) => {
         const byEntry = new Map(valid.map((entry, index) => [entry, outcomes[index]]));
         const answers = parsed.map((entry) => ('value' in entry ? byEntry.get(entry)! : entry));
+        answers.forEach((answer) => this.metrics.observeSubmission('grpc', this.actor.party, answer));
         const accepted = answers.flatMap((answer) => ('receipt' in answer ? [{ caseId: answer.receipt.caseId, messageIds: [answer.receipt.messageId] }] : []));
         if (accepted.length > 0) await this.audit.record(this.actor, { operation: 'collect', channel: 'grpc', cases: accepted });
         return answers.map((answer, index) => responseOf(chunk[index].correlationId, answer));

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { UnsupportedMediaType } from '@cmx/errors';
 import type { FastifyReply } from 'fastify';
-import { Actor, AuditTrail, RequestActor } from '@cmx/platform';
+import { Actor, AuditTrail, ExchangeMetrics, RequestActor } from '@cmx/platform';
 import { Receipt } from './receipt';
 import { SubmitMessageService } from './submit-message.service';
 
@@ -10,6 +10,7 @@ export class SubmitMessageController {
   constructor(
     private readonly submitMessage: SubmitMessageService,
     private readonly audit: AuditTrail,
+    private readonly metrics: ExchangeMetrics,
   ) {}
 
   @Post()
@@ -21,7 +22,11 @@ export class SubmitMessageController {
   ): Promise<Receipt> {
     // An NDJSON body is parsed as text, for the batch route only.
     if (typeof body === 'string') throw new UnsupportedMediaType(contentType);
-    const { receipt, firstReceipt } = await this.submitMessage.submit(body, actor.party);
+    const { receipt, firstReceipt } = await this.submitMessage.submit(body, actor.party).catch((refusal: unknown) => {
+      this.metrics.observeSubmission('http', actor.party, { refusal });
+      throw refusal;
+    });
+    this.metrics.observeSubmission('http', actor.party, { firstReceipt });
     // A repeat is logged too: the first answer may have been lost with its entry (503), and the sender sent it again.
     await this.audit.record(actor, { operation: 'collect', cases: [{ caseId: receipt.caseId, messageIds: [receipt.messageId] }] });
     reply.status(firstReceipt ? 201 : 200);
