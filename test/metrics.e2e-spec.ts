@@ -68,7 +68,10 @@ async function trafficThenScrape(exchange: InProcessExchange, delivery: 'feed' |
     metrics = await scrapeUntil(
       exchange.baseUrl,
       'the dispatcher and the projections caught up',
-      (read) => read.samples('cmx_dispatcher_lag_seconds').length === 1 && read.samples('cmx_projection_lag_seconds').length === PROJECTION_NAMES.length && read.sum('cmx_dispatcher_lag_seconds') + read.sum('cmx_projection_lag_seconds') === 0,
+      (read) =>
+        read.samples('cmx_dispatcher_lag_seconds').length === 1 &&
+        read.samples('cmx_projection_lag_seconds').length === PROJECTION_NAMES.length &&
+        read.sum('cmx_dispatcher_lag_seconds') + read.sum('cmx_projection_lag_seconds') === 0,
     );
     expect(metrics.value('cmx_feed_sse_connections')).toBe(1);
   } finally {
@@ -109,7 +112,12 @@ async function trafficThenScrape(exchange: InProcessExchange, delivery: 'feed' |
   expect(commitSeconds.count).toBe(appends.count);
   expect(Number(commitSeconds.sum)).toBeGreaterThan(0);
 
-  expect(metrics.samples('cmx_projection_lag_seconds').map((sample) => sample.labels!.projection).sort()).toEqual([...PROJECTION_NAMES].sort());
+  expect(
+    metrics
+      .samples('cmx_projection_lag_seconds')
+      .map((sample) => sample.labels!.projection)
+      .sort(),
+  ).toEqual([...PROJECTION_NAMES].sort());
   expect(metrics.samples('cmx_dispatcher_lag_seconds').map((sample) => sample.labels)).toEqual([{ channel: delivery }]);
   if (delivery === 'kafka') expect(metrics.value('cmx_kafka_produce_errors_total')).toBe(0);
   else expect(metrics.has('cmx_kafka_produce_errors_total')).toBe(false);
@@ -153,7 +161,13 @@ describe('GET /metrics', () => {
       inFreshSchema(
         databaseUrl,
         async (schema) => {
-          exchange = await startInProcessExchange({ EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, DELIVERY: 'kafka', KAFKA_BROKERS: process.env.KAFKA_BROKERS! });
+          exchange = await startInProcessExchange({
+            EVENT_STORE: 'postgres',
+            DATABASE_URL: databaseUrl,
+            DATABASE_SCHEMA: schema,
+            DELIVERY: 'kafka',
+            KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
+          });
           await trafficThenScrape(exchange, 'kafka');
         },
         async () => {
@@ -180,8 +194,17 @@ describe('GET /metrics of the services started alone (dist/)', () => {
 
   it('the projector: its projections’ lags, its /health probes timed, the process metrics', async () => {
     const projector = await start('projector');
-    const metrics = await scrapeUntil(projector.baseUrl, 'every projection', (read) => read.samples('cmx_projection_lag_seconds').length === PROJECTION_NAMES.length);
-    expect(metrics.samples('cmx_projection_lag_seconds').map((sample) => [sample.labels!.projection, sample.value]).sort()).toEqual(PROJECTION_NAMES.map((name) => [name, '0']).sort());
+    const metrics = await scrapeUntil(
+      projector.baseUrl,
+      'every projection',
+      (read) => read.samples('cmx_projection_lag_seconds').length === PROJECTION_NAMES.length,
+    );
+    expect(
+      metrics
+        .samples('cmx_projection_lag_seconds')
+        .map((sample) => [sample.labels!.projection, sample.value])
+        .sort(),
+    ).toEqual(PROJECTION_NAMES.map((name) => [name, '0']).sort());
     expect(metrics.count('cmx_http_request_duration_seconds', { method: 'GET', route: '/health', status: '200' })).toBeGreaterThan(0);
     expect(metrics.has('process_resident_memory_bytes')).toBe(true);
   }, 60_000);
@@ -202,7 +225,10 @@ describe('GET /metrics of the services started alone (dist/)', () => {
     const metrics = await scrapeUntil(
       exchangeProcess.baseUrl,
       'the child caught up',
-      (read) => read.samples('cmx_projection_lag_seconds').length === PROJECTION_NAMES.length && read.samples('cmx_dispatcher_lag_seconds').length === 1 && read.sum('cmx_projection_lag_seconds') + read.sum('cmx_dispatcher_lag_seconds') === 0,
+      (read) =>
+        read.samples('cmx_projection_lag_seconds').length === PROJECTION_NAMES.length &&
+        read.samples('cmx_dispatcher_lag_seconds').length === 1 &&
+        read.sum('cmx_projection_lag_seconds') + read.sum('cmx_dispatcher_lag_seconds') === 0,
       30_000,
     );
     expect(metrics.samples('cmx_dispatcher_lag_seconds').map((sample) => sample.labels)).toEqual([{ channel: 'feed' }]);

@@ -44,20 +44,63 @@ export class ExchangeMetrics {
       buckets: SECONDS_BUCKETS,
       registers,
     });
-    this.accepted = new Counter({ name: 'cmx_messages_accepted_total', help: 'Messages accepted and stored (201), by channel and sending party', labelNames: ['channel', 'party'], registers });
-    this.repeated = new Counter({ name: 'cmx_messages_repeated_total', help: 'Repeats of stored messages answered with their first receipt (200), by channel and sending party', labelNames: ['channel', 'party'], registers });
-    this.refused = new Counter({ name: 'cmx_messages_refused_total', help: 'Messages refused, by channel, sending party and error code', labelNames: ['channel', 'party', 'code'], registers });
-    this.commitAppends = new Histogram({ name: 'cmx_event_store_commit_appends', help: 'Appends per event store commit (SQLite group commit; 1 on PostgreSQL)', buckets: BATCH_BUCKETS, registers });
-    this.commitEvents = new Histogram({ name: 'cmx_event_store_commit_events', help: 'Events written per event store commit', buckets: BATCH_BUCKETS, registers });
+    this.accepted = new Counter({
+      name: 'cmx_messages_accepted_total',
+      help: 'Messages accepted and stored (201), by channel and sending party',
+      labelNames: ['channel', 'party'],
+      registers,
+    });
+    this.repeated = new Counter({
+      name: 'cmx_messages_repeated_total',
+      help: 'Repeats of stored messages answered with their first receipt (200), by channel and sending party',
+      labelNames: ['channel', 'party'],
+      registers,
+    });
+    this.refused = new Counter({
+      name: 'cmx_messages_refused_total',
+      help: 'Messages refused, by channel, sending party and error code',
+      labelNames: ['channel', 'party', 'code'],
+      registers,
+    });
+    this.commitAppends = new Histogram({
+      name: 'cmx_event_store_commit_appends',
+      help: 'Appends per event store commit (SQLite group commit; 1 on PostgreSQL)',
+      buckets: BATCH_BUCKETS,
+      registers,
+    });
+    this.commitEvents = new Histogram({
+      name: 'cmx_event_store_commit_events',
+      help: 'Events written per event store commit',
+      buckets: BATCH_BUCKETS,
+      registers,
+    });
     this.commitSeconds = new Histogram({
       name: 'cmx_event_store_commit_seconds',
       help: 'Time for an event store commit to be durable: SQLite COMMIT (WAL write and fsync); PostgreSQL the append statement (WAL flush included)',
       buckets: SECONDS_BUCKETS,
       registers,
     });
-    this.sseConnections = new Gauge({ name: 'cmx_feed_sse_connections', help: 'Feed streams open as server-sent events (GET /v1/feed, Accept: text/event-stream)', registers });
-    lagGauge('cmx_projection_lag_seconds', 'How long the oldest event not yet projected has waited, by projection (0 when caught up)', PROJECTION_LAG_SECTION, 'projection', reports, registers);
-    lagGauge('cmx_dispatcher_lag_seconds', 'How long the oldest event not yet dispatched has waited, by delivery channel (0 when caught up)', DISPATCHER_LAG_SECTION, 'channel', reports, registers);
+    this.sseConnections = new Gauge({
+      name: 'cmx_feed_sse_connections',
+      help: 'Feed streams open as server-sent events (GET /v1/feed, Accept: text/event-stream)',
+      registers,
+    });
+    lagGauge(
+      'cmx_projection_lag_seconds',
+      'How long the oldest event not yet projected has waited, by projection (0 when caught up)',
+      PROJECTION_LAG_SECTION,
+      'projection',
+      reports,
+      registers,
+    );
+    lagGauge(
+      'cmx_dispatcher_lag_seconds',
+      'How long the oldest event not yet dispatched has waited, by delivery channel (0 when caught up)',
+      DISPATCHER_LAG_SECTION,
+      'channel',
+      reports,
+      registers,
+    );
   }
 
   /** The text exposition format, version 0.0.4. */
