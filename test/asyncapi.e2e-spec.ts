@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DiagnosticSeverity, Parser, type AsyncAPIDocumentInterface } from '@asyncapi/parser';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { Kafka, logLevel } from 'kafkajs';
 import { CmfMessage, MESSAGE_TYPES, MessageType, PRIORITIES, validateCmfMessage } from '@cmx/contracts';
 import { exampleMessage } from '@cmx/contracts/testing';
@@ -18,6 +16,7 @@ import { SubscriptionBook } from '../apps/dispatcher/src/subscriptions/subscript
 import { loadPartnerConfig, deliveryTopicOf } from '../examples/partner-consumer/src/partner-config';
 import { engineTest } from './support/engines';
 import { newCaseId } from './support/messages';
+import { DescribedMessage, JsonSchemaObject, parsePartyTopicsContract, problems, schemaCompiler } from './support/partner-consumer-contract';
 
 /**
  * docs/asyncapi.yaml against the code that writes the party topics: the document parses without an error, its
@@ -26,67 +25,17 @@ import { newCaseId } from './support/messages';
  * with Kafka, the records the Kafka channel writes (key, header names and values, value) are what it describes.
  */
 
-const ASYNCAPI_FILE = join(__dirname, '..', 'docs', 'asyncapi.yaml');
 const DEMO_PARTIES = JSON.parse(readFileSync(join(__dirname, '..', 'config', 'demo-parties.json'), 'utf8'));
 const NOW = new Date();
 
-async function parseAsyncApi(): Promise<{ document: AsyncAPIDocumentInterface; errors: string[] }> {
-  const { document, diagnostics } = await new Parser().parse(readFileSync(ASYNCAPI_FILE, 'utf8'), { source: ASYNCAPI_FILE });
-  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error).map((diagnostic) => `${diagnostic.path.join('.')}: ${diagnostic.message}`);
-  if (!document) throw new Error(`docs/asyncapi.yaml does not parse:\n${errors.join('\n')}`);
-  return { document, errors };
-}
-
-interface JsonSchemaObject {
-  readonly type?: string;
-  readonly required?: readonly string[];
-  readonly properties?: Record<string, JsonSchemaObject>;
-  readonly oneOf?: readonly JsonSchemaObject[];
-  readonly enum?: readonly unknown[];
-  readonly pattern?: string;
-  readonly examples?: readonly unknown[];
-  readonly [keyword: string]: unknown;
-}
-
-/** What the document says of one message: its schemas (dereferenced by the parser) and validators for them. */
-interface DescribedMessage {
-  readonly payload: JsonSchemaObject;
-  readonly headers: JsonSchemaObject;
-  readonly key: JsonSchemaObject;
-  readonly validPayload: ValidateFunction;
-  readonly validHeaders: ValidateFunction;
-  readonly validKey: ValidateFunction;
-  readonly examples: readonly { headers?: unknown; payload?: unknown }[];
-}
-
-function validatorFactory(): (schema: JsonSchemaObject) => ValidateFunction {
-  // The parser marks every schema with x-parser-* keywords; they are annotations, not rules.
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  return (schema) => ajv.compile(schema);
-}
-
-function describedMessage(document: AsyncAPIDocumentInterface, id: string, compile: (schema: JsonSchemaObject) => ValidateFunction): DescribedMessage {
-  const message = document.components().messages().get(id);
-  if (!message) throw new Error(`docs/asyncapi.yaml has no components.messages.${id}`);
-  const json = message.json() as { payload: JsonSchemaObject; headers: JsonSchemaObject; bindings: { kafka: { key: JsonSchemaObject } }; examples?: DescribedMessage['examples'] };
-  return {
-    payload: json.payload,
-    headers: json.headers,
-    key: json.bindings.kafka.key,
-    validPayload: compile(json.payload),
-    validHeaders: compile(json.headers),
-    validKey: compile(json.bindings.kafka.key),
-    examples: json.examples ?? [],
-  };
-}
-
 const sorted = (values: Iterable<string>) => [...values].sort();
-const problems = (validate: ValidateFunction, value: unknown): string[] =>
-  validate(value) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);
 
 /** The headers the document says a record carries for a payload: the same facts as the value's. */
-const headersOf = (payload: DeliveryPayload) => ({ 'message-id': payload.messageId, 'message-type': payload.type, 'case-version': String(payload.caseVersion) });
+const headersOf = (payload: DeliveryPayload) => ({
+  'message-id': payload.messageId,
+  'message-type': payload.type,
+  'case-version': String(payload.caseVersion),
+});
 
 /**
  * One case through the exchange's own domain and dispatcher functions: a message of every CMF/1 type, decided in
@@ -116,12 +65,28 @@ function deliveriesThroughTheDispatcher(): { messages: Delivery[]; personNotices
   const subscriptions = new SubscriptionBook();
   const messages: Delivery[] = [];
   let requestId = '';
-  const order: MessageType[] = ['case.opened', 'case.updated', 'case.linked', 'case.assigned', 'interception.reported', 'information.requested', 'information.provided', 'case.closed'];
+  const order: MessageType[] = [
+    'case.opened',
+    'case.updated',
+    'case.linked',
+    'case.assigned',
+    'interception.reported',
+    'information.requested',
+    'information.provided',
+    'case.closed',
+  ];
   expect(sorted(order)).toEqual(sorted(MESSAGE_TYPES));
   for (const type of order) {
     const example = exampleMessage(type);
     const messageId = randomUUID();
-    const header = { ...example.header, messageId, caseId, sentAt: NOW.toISOString(), expectedCaseVersion: state.version, inReplyTo: type === 'information.provided' ? requestId : null };
+    const header = {
+      ...example.header,
+      messageId,
+      caseId,
+      sentAt: NOW.toISOString(),
+      expectedCaseVersion: state.version,
+      inReplyTo: type === 'information.provided' ? requestId : null,
+    };
     const message = { header, body: example.body } as unknown as CmfMessage;
     const validation = validateCmfMessage(message, { now: NOW });
     if (!validation.ok) throw new Error(`${type}: ${JSON.stringify(validation.violations)}`);
@@ -131,11 +96,22 @@ function deliveriesThroughTheDispatcher(): { messages: Delivery[]; personNotices
   }
 
   const receivedBy = new Map<string, Set<string>>();
-  for (const { party, payload } of messages) receivedBy.set(payload.messageId.toLowerCase(), (receivedBy.get(payload.messageId.toLowerCase()) ?? new Set()).add(party));
+  for (const { party, payload } of messages)
+    receivedBy.set(payload.messageId.toLowerCase(), (receivedBy.get(payload.messageId.toLowerCase()) ?? new Set()).add(party));
   const history = () => stored as unknown as AnyCaseEvent[];
   const erase = (target: { personRefs: string[] } | { wholeCase: true }) => {
     const event = decideProtection(
-      { caseId, eventId: randomUUID(), kind: 'erase', target, reason: 'identity shown to be wrong', legalBasis: 'LED Art. 16(2)', caller: 'NCB-IT', callerIsAdmin: false, receivedAt: NOW },
+      {
+        caseId,
+        eventId: randomUUID(),
+        kind: 'erase',
+        target,
+        reason: 'identity shown to be wrong',
+        legalBasis: 'LED Art. 16(2)',
+        caller: 'NCB-IT',
+        callerIsAdmin: false,
+        receivedAt: NOW,
+      },
       state,
       history(),
     );
@@ -153,27 +129,32 @@ describe('docs/asyncapi.yaml, the AsyncAPI 3.0 document of the party topics', ()
   let built: ReturnType<typeof deliveriesThroughTheDispatcher>;
 
   beforeAll(async () => {
-    const parsed = await parseAsyncApi();
-    expect(parsed.errors).toEqual([]);
-    document = parsed.document;
-    const compile = validatorFactory();
-    caseMessage = describedMessage(document, 'caseMessageDelivery', compile);
-    erasureNotice = describedMessage(document, 'erasureNotice', compile);
+    ({ document, caseMessage, erasureNotice } = await parsePartyTopicsContract());
     built = deliveriesThroughTheDispatcher();
   });
 
   it('parses with @asyncapi/parser as AsyncAPI 3.0.0, with no diagnostic of severity error', async () => {
-    const { errors } = await parseAsyncApi();
+    const { errors } = await parsePartyTopicsContract();
     expect(errors).toEqual([]);
     expect(document.version()).toBe('3.0.0');
-    expect(document.servers().all().map((server) => server.protocol())).toEqual(['kafka']);
+    expect(
+      document
+        .servers()
+        .all()
+        .map((server) => server.protocol()),
+    ).toEqual(['kafka']);
   });
 
   it('has one channel, cmx.deliveries.{party}, which is the dispatcher’s topic (and the example’s) for every party', () => {
     const channels = document.channels().all();
     expect(channels.map((channel) => channel.address())).toEqual(['cmx.deliveries.{party}']);
     const [channel] = channels;
-    expect(channel.parameters().all().map((parameter) => parameter.id())).toEqual(['party']);
+    expect(
+      channel
+        .parameters()
+        .all()
+        .map((parameter) => parameter.id()),
+    ).toEqual(['party']);
     const topicOf = (party: string) => channel.address()!.replace('{party}', party.toLowerCase());
     const parties: string[] = DEMO_PARTIES.parties.map((party: { code: string }) => party.code);
     expect(parties.length).toBeGreaterThan(3);
@@ -184,16 +165,38 @@ describe('docs/asyncapi.yaml, the AsyncAPI 3.0 document of the party topics', ()
     const examples = (channel.parameters().get('party')!.json() as { examples?: string[] }).examples ?? [];
     expect(examples.length).toBeGreaterThan(0);
     for (const example of examples) expect(partyTopic(example.toUpperCase())).toBe(channel.address()!.replace('{party}', example));
-    expect(sorted(channel.messages().all().map((message) => message.id()))).toEqual(['caseMessageDelivery', 'erasureNotice']);
+    expect(
+      sorted(
+        channel
+          .messages()
+          .all()
+          .map((message) => message.id()),
+      ),
+    ).toEqual(['caseMessageDelivery', 'erasureNotice']);
     expect(channel.bindings().get('kafka')?.value().partitions).toBe(loadConfig({}).kafkaTopicPartitions);
   });
 
   it('has one receive operation for partners, whose consumer group and client id are the example’s', () => {
     const operations = document.operations().all();
-    expect(operations.map((operation) => [operation.action(), operation.channels().all().map((channel) => channel.address())])).toEqual([['receive', ['cmx.deliveries.{party}']]]);
-    expect(sorted(operations[0].messages().all().map((message) => message.id()))).toEqual(['caseMessageDelivery', 'erasureNotice']);
+    expect(
+      operations.map((operation) => [
+        operation.action(),
+        operation
+          .channels()
+          .all()
+          .map((channel) => channel.address()),
+      ]),
+    ).toEqual([['receive', ['cmx.deliveries.{party}']]]);
+    expect(
+      sorted(
+        operations[0]
+          .messages()
+          .all()
+          .map((message) => message.id()),
+      ),
+    ).toEqual(['caseMessageDelivery', 'erasureNotice']);
     const binding = operations[0].bindings().get('kafka')!.value() as { groupId: JsonSchemaObject; clientId: JsonSchemaObject };
-    const compile = validatorFactory();
+    const compile = schemaCompiler();
     for (const party of ['NCB-GR', 'EUROPOL', 'INTERPOL-GS']) {
       const config = loadPartnerConfig({ PARTY: party, KAFKA_BROKERS: '127.0.0.1:9092' });
       expect(problems(compile(binding.groupId), config.groupId)).toEqual([]);
@@ -271,50 +274,55 @@ describe('docs/asyncapi.yaml, the AsyncAPI 3.0 document of the party topics', ()
     }
   });
 
-  engineTest('Kafka', 'KAFKA_BROKERS', 'the records KafkaDeliveryChannel writes carry the key, the header names and values and the value the document describes', async (brokers) => {
-    // A topic of its own (a party code no one else uses), deleted at the end.
-    const party = `ASYNCAPI-${randomUUID().slice(0, 8).toUpperCase()}`;
-    const topic = partyTopic(party);
-    const sent = [built.messages[0], built.personNotices[0], built.wholeCaseNotices[0]].map(({ payload }) => ({ party, payload }));
-    const channel = await KafkaDeliveryChannel.connect({ brokers: brokers.split(','), partitions: 1, clientId: 'cmx-asyncapi-test' });
-    const kafka = new Kafka({ clientId: 'cmx-asyncapi-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    const consumer = kafka.consumer({ groupId: `cmx-asyncapi-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
-    try {
-      await channel.deliver(sent);
-      const records: { key: string | undefined; headers: Record<string, string>; value: unknown }[] = [];
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
-          records.push({ key: message.key?.toString(), headers, value: JSON.parse(message.value!.toString()) });
-        },
-      });
-      const deadline = Date.now() + 30_000;
-      while (records.length < sent.length) {
-        if (Date.now() > deadline) throw new Error(`${records.length} of ${sent.length} records read back from ${topic} in 30 s`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+  engineTest(
+    'Kafka',
+    'KAFKA_BROKERS',
+    'the records KafkaDeliveryChannel writes carry the key, the header names and values and the value the document describes',
+    async (brokers) => {
+      // A topic of its own (a party code no one else uses), deleted at the end.
+      const party = `ASYNCAPI-${randomUUID().slice(0, 8).toUpperCase()}`;
+      const topic = partyTopic(party);
+      const sent = [built.messages[0], built.personNotices[0], built.wholeCaseNotices[0]].map(({ payload }) => ({ party, payload }));
+      const channel = await KafkaDeliveryChannel.connect({ brokers: brokers.split(','), partitions: 1, clientId: 'cmx-asyncapi-test' });
+      const kafka = new Kafka({ clientId: 'cmx-asyncapi-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+      const admin = kafka.admin();
+      await admin.connect();
+      const consumer = kafka.consumer({ groupId: `cmx-asyncapi-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
+      try {
+        await channel.deliver(sent);
+        const records: { key: string | undefined; headers: Record<string, string>; value: unknown }[] = [];
+        await consumer.connect();
+        await consumer.subscribe({ topics: [topic], fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+            records.push({ key: message.key?.toString(), headers, value: JSON.parse(message.value!.toString()) });
+          },
+        });
+        const deadline = Date.now() + 30_000;
+        while (records.length < sent.length) {
+          if (Date.now() > deadline) throw new Error(`${records.length} of ${sent.length} records read back from ${topic} in 30 s`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(records).toHaveLength(sent.length);
+        records.forEach((record, index) => {
+          const payload = sent[index].payload;
+          const described = payload.type === 'erasure.notice' ? erasureNotice : caseMessage;
+          expect(record.key).toBe(payload.caseId);
+          expect(problems(described.validKey, record.key)).toEqual([]);
+          expect(sorted(Object.keys(record.headers))).toEqual(sorted(Object.keys(described.headers.properties!)));
+          expect(sorted(Object.keys(record.headers))).toEqual(sorted(described.headers.required!));
+          expect(problems(described.validHeaders, record.headers)).toEqual([]);
+          expect(record.headers).toEqual(headersOf(payload));
+          expect(problems(described.validPayload, record.value)).toEqual([]);
+          expect(record.value).toEqual(JSON.parse(JSON.stringify(payload)));
+        });
+      } finally {
+        await consumer.disconnect();
+        await channel.close();
+        await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+        await admin.disconnect();
       }
-      expect(records).toHaveLength(sent.length);
-      records.forEach((record, index) => {
-        const payload = sent[index].payload;
-        const described = payload.type === 'erasure.notice' ? erasureNotice : caseMessage;
-        expect(record.key).toBe(payload.caseId);
-        expect(problems(described.validKey, record.key)).toEqual([]);
-        expect(sorted(Object.keys(record.headers))).toEqual(sorted(Object.keys(described.headers.properties!)));
-        expect(sorted(Object.keys(record.headers))).toEqual(sorted(described.headers.required!));
-        expect(problems(described.validHeaders, record.headers)).toEqual([]);
-        expect(record.headers).toEqual(headersOf(payload));
-        expect(problems(described.validPayload, record.value)).toEqual([]);
-        expect(record.value).toEqual(JSON.parse(JSON.stringify(payload)));
-      });
-    } finally {
-      await consumer.disconnect();
-      await channel.close();
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-      await admin.disconnect();
-    }
-  });
+    },
+  );
 });

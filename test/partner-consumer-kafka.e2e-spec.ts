@@ -22,6 +22,7 @@ import {
   startPartnerConsumer,
   until,
 } from './support/partner-consumer';
+import { parsePartyTopicsContract, recordProblems } from './support/partner-consumer-contract';
 
 /**
  * The partner consumer example (examples/partner-consumer) as a real process against the real Kafka of an exchange
@@ -94,13 +95,25 @@ describe('the partner consumer example against the exchange’s Kafka', () => {
 
       let consumer: PartnerConsumerProcess | undefined;
       const startConsumer = () => {
-        consumer = startPartnerConsumer({ PARTY: partner, KAFKA_BROKERS: brokers, PARTNER_DATA_FILE: dataFile, EXCHANGE_URL: exchange.baseUrl, EXCHANGE_API_KEY: partnerKey });
+        consumer = startPartnerConsumer({
+          PARTY: partner,
+          KAFKA_BROKERS: brokers,
+          PARTNER_DATA_FILE: dataFile,
+          EXCHANGE_URL: exchange.baseUrl,
+          EXCHANGE_API_KEY: partnerKey,
+        });
         return consumer;
       };
       cleanups.push(() => consumer?.stop());
       const consumerOutput = () => `partner consumer output:\n${consumer?.output() ?? '(not started)'}`;
       const fileHolds = (wanted: readonly Posted[], what: string, timeoutMs = 60_000) =>
-        until(() => partnerFile(dataFile), (file) => JSON.stringify(ids(file.copies)) === JSON.stringify(ids(wanted)), what, timeoutMs, consumerOutput);
+        until(
+          () => partnerFile(dataFile),
+          (file) => JSON.stringify(ids(file.copies)) === JSON.stringify(ids(wanted)),
+          what,
+          timeoutMs,
+          consumerOutput,
+        );
 
       // Person P1 of case A is the one erased later: every value of it is a token found (or not) in the file's bytes.
       const erasedValues = { familyName: uniqueToken('FAM'), givenNames: uniqueToken('GIV') };
@@ -108,13 +121,21 @@ describe('the partner consumer example against the exchange’s Kafka', () => {
       const caseA = newCaseId();
       const caseB = newCaseId();
       const caseC = newCaseId();
-      const a1 = await post('case.opened', caseA, [partner, OTHER_PARTY], { ...fullReport, persons: [{ ...fullReport.persons![0], ...erasedValues }, fullReport.persons![1]] });
-      const a2 = await post('case.updated', caseA, [partner]);
+      const a1 = await post('case.opened', caseA, [partner, OTHER_PARTY], {
+        ...fullReport,
+        persons: [{ ...fullReport.persons![0], ...erasedValues }, fullReport.persons![1]],
+      });
+      await post('case.updated', caseA, [partner]);
       await post('case.opened', caseB, [partner]);
       await post('case.opened', caseC, [OTHER_PARTY]);
 
       // 1. The dispatcher creates the partner's topic; the consumer is started after it, as the example's README says.
-      await until(() => admin.listTopics(), (topics) => topics.includes(topic), `topic ${topic} created by the dispatcher`, 30_000);
+      await until(
+        () => admin.listTopics(),
+        (topics) => topics.includes(topic),
+        `topic ${topic} created by the dispatcher`,
+        30_000,
+      );
       startConsumer();
       await fileHolds(forPartner(), 'the first deliveries stored');
       expect(consumerOutput()).toContain(`consuming ${topic} as group ${groupId}`);
@@ -123,9 +144,12 @@ describe('the partner consumer example against the exchange’s Kafka', () => {
       await post('case.updated', caseB, [partner]);
       let file = await fileHolds(forPartner(), 'a delivery made while the consumer runs stored');
       expect(file.copies.map((copy) => [copy.messageId, copy.caseId, copy.caseVersion, copy.type])).toEqual(
-        [...forPartner()].sort((x, y) => x.caseId.localeCompare(y.caseId) || x.caseVersion - y.caseVersion).map((message) => [message.messageId, message.caseId, message.caseVersion, message.type]),
+        [...forPartner()]
+          .sort((x, y) => x.caseId.localeCompare(y.caseId) || x.caseVersion - y.caseVersion)
+          .map((message) => [message.messageId, message.caseId, message.caseVersion, message.type]),
       );
-      for (const copy of file.copies) expect(copy.value).toMatchObject({ caseId: copy.caseId, messageId: copy.messageId, caseVersion: copy.caseVersion, type: copy.type, sender: OWNER });
+      for (const copy of file.copies)
+        expect(copy.value).toMatchObject({ caseId: copy.caseId, messageId: copy.messageId, caseVersion: copy.caseVersion, type: copy.type, sender: OWNER });
       expect(ids(file.handled)).toEqual(ids(forPartner()));
       expect(partnerFileBytesHold(dataFile, erasedValues.familyName)).toBe(true);
 
@@ -144,7 +168,8 @@ describe('the partner consumer example against the exchange’s Kafka', () => {
           30_000,
           consumerOutput,
         );
-        for (const entry of entries) expect(entry.partner).toEqual({ party: partner, channel: 'kafka', deliveredAt: expect.any(String), acknowledgedAt: expect.any(String) });
+        for (const entry of entries)
+          expect(entry.partner).toEqual({ party: partner, channel: 'kafka', deliveredAt: expect.any(String), acknowledgedAt: expect.any(String) });
       }
       file = partnerFile(dataFile);
       expect(file.handled.every((handled) => handled.acknowledgedAt !== null)).toBe(true);
@@ -159,7 +184,9 @@ describe('the partner consumer example against the exchange’s Kafka', () => {
       await post('case.updated', caseA, [partner]);
       file = await fileHolds(forPartner(), 'the message after the repeat stored');
       expect(file.copies.filter((copy) => copy.messageId === a1.messageId)).toEqual([expect.objectContaining({ storedAt: firstStoring.get(a1.messageId) })]);
-      expect(file.handled.filter((handled) => handled.messageId === a1.messageId)).toEqual([expect.objectContaining({ handledAt: firstHandling.get(a1.messageId) })]);
+      expect(file.handled.filter((handled) => handled.messageId === a1.messageId)).toEqual([
+        expect.objectContaining({ handledAt: firstHandling.get(a1.messageId) }),
+      ]);
       expect(consumerOutput()).toContain(`repeat of ${a1.messageId} dropped (message id seen before)`);
 
       // 5. kill -9, deliveries made while it is down, a restart on the same file: each stored once, nothing lost.
@@ -178,9 +205,17 @@ describe('the partner consumer example against the exchange’s Kafka', () => {
       const noticeId: string = erasure.body.messageId;
       const withoutA1 = forPartner().filter((message) => message.messageId !== a1.messageId);
       file = await fileHolds(withoutA1, 'the copy the erasure notice names deleted');
-      expect(file.handled.find((handled) => handled.messageId.toLowerCase() === noticeId.toLowerCase())).toMatchObject({ type: 'erasure.notice', caseId: caseA });
+      expect(file.handled.find((handled) => handled.messageId.toLowerCase() === noticeId.toLowerCase())).toMatchObject({
+        type: 'erasure.notice',
+        caseId: caseA,
+      });
       expect(file.handled.find((handled) => handled.messageId === a1.messageId)).toBeDefined();
-      await until(() => Object.values(erasedValues).some((value) => partnerFileBytesHold(dataFile, value)), (held) => !held, 'the erased values out of the file and its WAL', 15_000);
+      await until(
+        () => Object.values(erasedValues).some((value) => partnerFileBytesHold(dataFile, value)),
+        (held) => !held,
+        'the erased values out of the file and its WAL',
+        15_000,
+      );
       const erasedEntry = await until(
         async () => (await partnerOnTimeline(caseA)).find((entry) => entry.type === 'case.erased'),
         (entry) => typeof entry?.partner?.acknowledgedAt === 'string',
@@ -189,7 +224,9 @@ describe('the partner consumer example against the exchange’s Kafka', () => {
         consumerOutput,
       );
       expect(erasedEntry!.messageId.toLowerCase()).toBe(noticeId.toLowerCase());
-      expect(consumerOutput()).toMatch(new RegExp(`erasure notice ${noticeId} on case ${caseA} v\\d+ from ${OWNER}, 1 person\\(s\\): 1 message\\(s\\) named, 1 stored message\\(s\\) deleted`));
+      expect(consumerOutput()).toMatch(
+        new RegExp(`erasure notice ${noticeId} on case ${caseA} v\\d+ from ${OWNER}, 1 person\\(s\\): 1 message\\(s\\) named, 1 stored message\\(s\\) deleted`),
+      );
       expect(consumerOutput()).not.toContain(erasedValues.familyName);
 
       // 7. The whole of case B erased: every stored message of the case goes.
@@ -197,28 +234,64 @@ describe('the partner consumer example against the exchange’s Kafka', () => {
       expect(wholeCase.status).toBe(201);
       const caseAOnly = withoutA1.filter((message) => message.caseId === caseA);
       file = await fileHolds(caseAOnly, 'every copy of case B deleted by the whole-case notice');
-      expect(file.handled.filter((handled) => handled.type === 'erasure.notice').map((handled) => handled.caseId).sort()).toEqual([caseA, caseB].sort());
+      expect(
+        file.handled
+          .filter((handled) => handled.type === 'erasure.notice')
+          .map((handled) => handled.caseId)
+          .sort(),
+      ).toEqual([caseA, caseB].sort());
 
       // 8. The consumer group started again from the topic's beginning: every record, A1 with P1's data among them,
       //    is a repeat. Nothing comes back, nothing is stored twice, and nothing is handled again.
-      await until(() => partnerFile(dataFile).handled, (handled) => handled.every((delivery) => delivery.acknowledgedAt !== null), 'every delivery handled acknowledged', 30_000, consumerOutput);
+      await until(
+        () => partnerFile(dataFile).handled,
+        (handled) => handled.every((delivery) => delivery.acknowledgedAt !== null),
+        'every delivery handled acknowledged',
+        30_000,
+        consumerOutput,
+      );
       await consumer!.stop();
       const before = partnerFile(dataFile);
       await until(
-        () => admin.resetOffsets({ groupId, topic, earliest: true }).then(() => true, () => false),
+        () =>
+          admin.resetOffsets({ groupId, topic, earliest: true }).then(
+            () => true,
+            () => false,
+          ),
         (reset) => reset,
         `the offsets of ${groupId} reset to the beginning (the group empty)`,
         60_000,
       );
       expect(await groupCaughtUp(admin, groupId, topic)).toBe(false);
       const replay = startConsumer();
-      await until(() => groupCaughtUp(admin, groupId, topic), (caughtUp) => caughtUp, 'the whole topic read again', 120_000, consumerOutput);
+      await until(
+        () => groupCaughtUp(admin, groupId, topic),
+        (caughtUp) => caughtUp,
+        'the whole topic read again',
+        120_000,
+        consumerOutput,
+      );
       const after = partnerFile(dataFile);
       expect(after).toEqual(before);
       expect(after.copies.map((copy) => copy.messageId)).not.toContain(a1.messageId);
       expect(partnerFileBytesHold(dataFile, erasedValues.familyName)).toBe(false);
+      const records = await rawRecordsOf(brokers, topic);
       const dropped = replay.output().match(/repeat of \S+ dropped/g) ?? [];
-      expect(dropped.length).toBeGreaterThanOrEqual((await rawRecordsOf(brokers, topic)).length);
+      expect(dropped.length).toBeGreaterThanOrEqual(records.length);
+
+      // 9. What the exchange wrote on the partner's topic is what docs/asyncapi.yaml describes.
+      const contract = await parsePartyTopicsContract();
+      const asText = (bytes: Buffer | null) => bytes?.toString('utf8');
+      const described = records.map((record) => {
+        const headers = Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, String(value)]));
+        return {
+          at: `${record.partition}@${record.offset}`,
+          type: headers['message-type'],
+          problems: recordProblems(contract, { key: asText(record.key), headers, value: asText(record.value) }),
+        };
+      });
+      expect(described.filter((record) => record.problems.length > 0)).toEqual([]);
+      expect(described.filter((record) => record.type === 'erasure.notice')).toHaveLength(2);
     },
     420_000,
   );

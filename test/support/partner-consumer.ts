@@ -36,7 +36,10 @@ export interface PartnerConsumerProcess {
 export function startPartnerConsumer(settings: PartnerConsumerSettings): PartnerConsumerProcess {
   if (!existsSync(TS_NODE)) throw new Error(`${TS_NODE} is missing: the repository's dev dependencies are not installed`);
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !['PARTY', 'KAFKA_BROKERS', 'PARTNER_DATA_FILE', 'EXCHANGE_URL', 'EXCHANGE_API_KEY', 'FROM_BEGINNING'].includes(name) && !name.startsWith('DEDUPE_')),
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !['PARTY', 'KAFKA_BROKERS', 'PARTNER_DATA_FILE', 'EXCHANGE_URL', 'EXCHANGE_API_KEY', 'FROM_BEGINNING'].includes(name) && !name.startsWith('DEDUPE_'),
+    ),
   );
   const child = spawn(process.execPath, [TS_NODE, '--transpile-only', PARTNER_MAIN], {
     cwd: REPOSITORY,
@@ -139,7 +142,8 @@ export async function rawRecordsOf(brokers: string, topic: string): Promise<RawR
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        if (BigInt(message.offset) < (ends.get(partition) ?? 0n)) records.push({ partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {} });
+        if (BigInt(message.offset) < (ends.get(partition) ?? 0n))
+          records.push({ partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {} });
       },
     });
     const deadline = Date.now() + 30_000;
@@ -174,7 +178,13 @@ export async function groupCaughtUp(admin: Admin, groupId: string, topic: string
 }
 
 /** Polls `read` until `done` holds, or fails after `timeoutMs` with what it last read and `context()`. */
-export async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string, timeoutMs: number, context: () => string = () => ''): Promise<T> {
+export async function until<T>(
+  read: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs: number,
+  context: () => string = () => '',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
