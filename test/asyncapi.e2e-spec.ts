@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { CmfMessage, MESSAGE_TYPES, MessageType, PRIORITIES, validateCmfMessage } from '@cmx/contracts';
 import { exampleMessage } from '@cmx/contracts/testing';
 import { AnyCaseEvent, CaseState, caseStreamName, decide, decideProtection, evolve, initialCaseState } from '@cmx/case-domain';
-import { Delivery, DeliveryPayload, ErasureNoticePayload, KafkaDeliveryChannel, MessagePayload, partyTopic } from '@cmx/delivery';
+import { Delivery, DELIVERY_HEADERS, DeliveryPayload, deliveryHeaders, ErasureNoticePayload, KafkaDeliveryChannel, MessagePayload, partyTopic } from '@cmx/delivery';
 import type { StoredEvent } from '@cmx/event-store';
 import { PartyDirectory } from '@cmx/parties';
 import { loadConfig } from '@cmx/platform';
@@ -30,12 +30,8 @@ const NOW = new Date();
 
 const sorted = (values: Iterable<string>) => [...values].sort();
 
-/** The headers the document says a record carries for a payload: the same facts as the value's. */
-const headersOf = (payload: DeliveryPayload) => ({
-  'message-id': payload.messageId,
-  'message-type': payload.type,
-  'case-version': String(payload.caseVersion),
-});
+/** The headers the code gives a record (KafkaDeliveryChannel writes them). */
+const headersOf = (payload: DeliveryPayload): Record<string, string | number> => deliveryHeaders(payload);
 
 /**
  * One case through the exchange's own domain and dispatcher functions: a message of every CMF/1 type, decided in
@@ -217,6 +213,13 @@ describe('docs/asyncapi.yaml, the AsyncAPI 3.0 document of the party topics', ()
       expect(problems(erasureNotice.validPayload, record)).not.toEqual([]);
     }
     expect(sorted(Object.keys(schema.properties!))).toEqual(sorted(schema.required!));
+  });
+
+  it('its headers are the code’s header names (DELIVERY_HEADERS), required, for both kinds of record', () => {
+    for (const described of [caseMessage, erasureNotice]) {
+      expect(sorted(Object.keys(described.headers.properties!))).toEqual(sorted(Object.values(DELIVERY_HEADERS)));
+      expect(sorted(described.headers.required ?? [])).toEqual(sorted(Object.values(DELIVERY_HEADERS)));
+    }
   });
 
   it('its enumerations are the code’s vocabularies (message types, priorities)', () => {

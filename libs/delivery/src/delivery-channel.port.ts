@@ -45,3 +45,16 @@ export interface DeliveryChannel {
 
 /** One topic per party: `cmx.deliveries.<party code in lower case>`. */
 export const partyTopic = (party: string): string => `cmx.deliveries.${party.toLowerCase()}`;
+
+/** The headers of a party topic's record. */
+export const DELIVERY_HEADERS = { messageId: 'message-id', messageType: 'message-type', caseVersion: 'case-version' } as const;
+export type DeliveryHeaderName = (typeof DELIVERY_HEADERS)[keyof typeof DELIVERY_HEADERS];
+
+/** A record's headers: the same facts as its value's, for a consumer to route or drop a repeat before parsing it. */
+export function deliveryHeaders(payload: DeliveryPayload): Record<DeliveryHeaderName, string> {
+  return {
+    [DELIVERY_HEADERS.messageId]: payload.messageId,
+    [DELIVERY_HEADERS.messageType]: payload.type,
+    [DELIVERY_HEADERS.caseVersion]: String(payload.caseVersion),
+  };
+}

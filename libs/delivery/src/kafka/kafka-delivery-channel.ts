@@ -1,5 +1,5 @@
 import { Admin, Kafka, logLevel, Partitioners, Producer, type logCreator } from 'kafkajs';
-import { Delivery, DeliveryChannel, DeliveryPayload, partyTopic } from '../delivery-channel.port';
+import { Delivery, DeliveryChannel, DeliveryPayload, deliveryHeaders, partyTopic } from '../delivery-channel.port';
 
 export interface KafkaDeliveryOptions {
   readonly brokers: readonly string[];
@@ -53,7 +53,7 @@ export class KafkaDeliveryChannel implements DeliveryChannel {
         message = {
           key: payload.caseId,
           value: JSON.stringify(payload),
-          headers: { 'message-id': payload.messageId, 'message-type': payload.type, 'case-version': String(payload.caseVersion) },
+          headers: deliveryHeaders(payload),
         };
         messages.set(payload, message);
       }
