@@ -17,3 +17,4 @@ export * from './auth/authenticator';
 export * from './grpc/grpc-transport';
 export * from './grpc/grpc-status';
 export * from './logging';
+export * from './openapi';

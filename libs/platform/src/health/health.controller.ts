@@ -1,6 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PublicRoute } from '../auth/api-key.guard';
+import { ApiRefusals } from '../openapi/api-decorators';
+import { HEALTH_SCHEMA } from '../openapi/openapi-schemas';
 import { EngineProbe, EngineProbes } from './engine-probes';
 
 interface EngineHealth {
@@ -12,6 +15,7 @@ interface EngineHealth {
 
 const PROBE_TIMEOUT_MS = 2_000;
 
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(private readonly probes: EngineProbes) {}
@@ -19,6 +23,13 @@ export class HealthController {
   /** Live when it answers at all; ready when every engine the process uses answers. */
   @PublicRoute()
   @Get()
+  @ApiOperation({
+    summary: 'Liveness and readiness',
+    description: 'No API key. Live when it answers at all; ready (200) when every engine the process uses answers, otherwise 503 with the same body.',
+  })
+  @ApiResponse({ status: 200, description: 'Ready', schema: HEALTH_SCHEMA })
+  @ApiResponse({ status: 503, description: 'Live, not ready: an engine does not answer', schema: HEALTH_SCHEMA })
+  @ApiRefusals([], { caller: false })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const results = await Promise.all(this.probes.all().map(async (probe) => [probe.role, await this.probe(probe)] as const));
     const ready = results.every(([, result]) => result.status === 'up');

@@ -8,6 +8,7 @@ import { InvalidJson } from '@cmx/errors';
 import { clientRequestId } from '../audit/request-actor';
 import { recordHttpDurations } from '../metrics/http-durations';
 import { logEachRequest, NestJsonLogger, type JsonLog } from '../logging';
+import { serveOpenApi } from '../openapi/serve-openapi';
 
 /**
  * A Nest application on Fastify with the exchange's body limit and JSON parser (plain JSON.parse keeps a `__proto__`
@@ -30,6 +31,7 @@ export async function createHttpApp(rootModule: Type<unknown> | DynamicModule, j
   });
   logEachRequest(fastify, jsonLog);
   recordHttpDurations(app);
+  serveOpenApi(app);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_MESSAGE_BYTES }, (_request, body, done) => {
     try {
