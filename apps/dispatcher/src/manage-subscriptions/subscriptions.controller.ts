@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, EventStore, JsonObject } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
-import { Actor, AuditTrail, CallerParty, RequestActor } from '@cmx/platform';
+import { Actor, ApiCaller, ApiRefusals, AuditTrail, CallerParty, RequestActor } from '@cmx/platform';
 import { parseSubscription } from '../subscriptions/parse-subscription';
 import { SUBSCRIPTION_CHANGED, SubscriptionChangedData, subscriptionStreamName } from '../subscriptions/subscription-events';
 import { DEFAULT_FILTERS, SubscriptionFilter } from '../subscriptions/subscription-filter';
+import { SUBSCRIPTION_SCHEMA, SUBSCRIPTION_VIEW_SCHEMA } from './subscriptions.openapi';
 
 export interface SubscriptionView {
   readonly filters: readonly SubscriptionFilter[];
@@ -16,6 +18,8 @@ export interface SubscriptionView {
 }
 
 /** A party narrows what it receives within what it is entitled to; each change is an event the dispatcher applies in store order. */
+@ApiTags('subscriptions')
+@ApiCaller()
 @Controller('v1/subscriptions')
 export class SubscriptionsController {
   constructor(
@@ -25,6 +29,9 @@ export class SubscriptionsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'The caller’s subscription filters' })
+  @ApiResponse({ status: 200, description: 'The filters in force', schema: SUBSCRIPTION_VIEW_SCHEMA })
+  @ApiRefusals([])
   async current(@CallerParty() party: string): Promise<SubscriptionView> {
     const changes = await this.store.readStream(subscriptionStreamName(party));
     const last = changes[changes.length - 1];
@@ -33,6 +40,10 @@ export class SubscriptionsController {
   }
 
   @Put()
+  @ApiOperation({ summary: 'Replace the caller’s subscription filters', description: 'Applies to every delivery after the change in the store, from now on.' })
+  @ApiBody({ required: true, schema: SUBSCRIPTION_SCHEMA })
+  @ApiResponse({ status: 200, description: 'The filters now in force', schema: SUBSCRIPTION_VIEW_SCHEMA })
+  @ApiRefusals(['invalid_json', 'invalid_subscription', 'payload_too_large', 'unsupported_media_type', 'audit_unavailable'])
   async change(@Body() body: unknown, @Actor() actor: RequestActor): Promise<SubscriptionView> {
     const { party } = actor;
     const filters = parseSubscription(body, this.directory);

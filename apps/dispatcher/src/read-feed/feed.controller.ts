@@ -1,10 +1,24 @@
 import { Controller, Get, Headers, Inject, Logger, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuditChannel } from '@cmx/audit';
 import { DELIVERY_LEDGER, DeliveryLedger, FeedItem } from '@cmx/delivery';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
-import { Actor, AuditTrail, EXCHANGE_CONFIG, ExchangeConfig, ExchangeMetrics, QueryParameters, RequestActor } from '@cmx/platform';
-import { feedRequest } from './feed-request';
+import {
+  Actor,
+  ApiCaller,
+  ApiRefusals,
+  AuditTrail,
+  EXCHANGE_CONFIG,
+  ExchangeConfig,
+  ExchangeMetrics,
+  limitQuery,
+  QueryParameters,
+  RequestActor,
+  STORE_POSITION,
+} from '@cmx/platform';
+import { FEED_EVENT_STREAM_SCHEMA, FEED_PAGE_SCHEMA } from './feed.openapi';
+import { DEFAULT_FEED_PAGE, feedRequest, MAX_FEED_PAGE } from './feed-request';
 import { streamFeed } from './feed-stream';
 import { openFeedItems } from './open-feed-items';
 
@@ -15,6 +29,8 @@ export interface FeedPage {
 }
 
 /** The caller's deliveries in delivery order: JSON pages, or server-sent events with `Accept: text/event-stream`. */
+@ApiTags('feed')
+@ApiCaller()
 @Controller('v1/feed')
 export class FeedController {
   private readonly logger = new Logger(FeedController.name);
@@ -28,6 +44,31 @@ export class FeedController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'The caller’s deliveries, in delivery order, resumable',
+    description:
+      'JSON pages by cursor; with `Accept: text/event-stream` the same as server-sent events (`id:` = cursor), resumable with `Last-Event-ID`. ' +
+      'A delivery may be a message or an erasure.notice; acknowledge with POST /v1/feed/ack.',
+  })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description: 'Deliveries after this cursor (the nextCursor of the previous page); from the first when absent',
+    schema: STORE_POSITION,
+  })
+  @ApiQuery(limitQuery(MAX_FEED_PAGE, DEFAULT_FEED_PAGE))
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'With `Accept: text/event-stream`: the id of the last event received, sent by an SSE client reconnecting; it wins over `after`.',
+    schema: STORE_POSITION,
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'A page of deliveries, or (Accept: text/event-stream) the stream of them',
+    content: { 'application/json': { schema: FEED_PAGE_SCHEMA }, 'text/event-stream': { schema: FEED_EVENT_STREAM_SCHEMA } },
+  })
+  @ApiRefusals(['invalid_query', 'audit_unavailable'])
   async feed(
     @Query() query: QueryParameters,
     @Headers('accept') accept: string | undefined,

@@ -1,10 +1,12 @@
 import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { GroupNotFound } from '@cmx/errors';
 import { GroupKind, PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
-import { Actor, AuditTrail, QueryParameters, RequestActor } from '@cmx/platform';
+import { Actor, ApiCaller, ApiRefusals, AuditTrail, QueryParameters, RequestActor } from '@cmx/platform';
 import { BOARD_LISTS, BoardKind, BoardListName, LocationItem, READ_MODEL_DATABASE, SqlDatabase, SqlValue } from '@cmx/read-models';
 import { caseIdsOf, readBoardItems } from './board-items';
+import { ApiBoardListQueries, ApiCaseListQueries, BOARD_ITEM_PAGE_SCHEMA, BOARD_SCHEMA, CASE_LIST_SCHEMA, LOCATIONS_GEO_JSON_SCHEMA } from './boards.openapi';
 import { boardListQuery, encodeItemCursor, prefersGeoJson } from './board-list-query';
 import { caseListFilter, encodeCursor } from './board-query';
 import { locationsAsGeoJson } from './locations-geo-json';
@@ -16,6 +18,8 @@ import { RenderedBoards } from './rendered-boards';
  * only: to anyone else a board does not exist (404, the same answer as for an
  * unknown id).
  */
+@ApiTags('boards')
+@ApiCaller()
 @Controller('v1')
 export class BoardsController {
   constructor(
@@ -26,27 +30,59 @@ export class BoardsController {
   ) {}
 
   @Get('operations/:id')
+  @ApiOperation({ summary: 'The board of an operation', description: 'Members only: to anyone else the board does not exist (404, as for an unknown id).' })
+  @ApiParam({ name: 'id', description: 'The an operation id', schema: { type: 'string' } })
+  @ApiResponse({ status: 200, description: 'The board', schema: BOARD_SCHEMA })
+  @ApiRefusals(['group_not_found', 'audit_unavailable'])
   operation(@Param('id') id: string, @Actor() actor: RequestActor, @Res() reply: FastifyReply): Promise<void> {
     return this.board('operation', id, actor, reply);
   }
 
   @Get('task-forces/:id')
+  @ApiOperation({ summary: 'The board of a task force', description: 'Members only: to anyone else the board does not exist (404, as for an unknown id).' })
+  @ApiParam({ name: 'id', description: 'The a task force id', schema: { type: 'string' } })
+  @ApiResponse({ status: 200, description: 'The board', schema: BOARD_SCHEMA })
+  @ApiRefusals(['group_not_found', 'audit_unavailable'])
   taskForce(@Param('id') id: string, @Actor() actor: RequestActor, @Res() reply: FastifyReply): Promise<void> {
     return this.board('taskForce', id, actor, reply);
   }
 
   @Get('operations/:id/cases')
+  @ApiOperation({ summary: 'The cases of the board of an operation', description: 'Members only; filtered and paged by cursor, newest activity first.' })
+  @ApiParam({ name: 'id', description: 'The an operation id', schema: { type: 'string' } })
+  @ApiCaseListQueries()
+  @ApiResponse({ status: 200, description: 'A page of the board’s cases', schema: CASE_LIST_SCHEMA })
+  @ApiRefusals(['invalid_query', 'group_not_found', 'audit_unavailable'])
   operationCases(@Param('id') id: string, @Query() query: QueryParameters, @Actor() actor: RequestActor) {
     return this.cases('operation', id, query, actor);
   }
 
   @Get('task-forces/:id/cases')
+  @ApiOperation({ summary: 'The cases of the board of a task force', description: 'Members only; filtered and paged by cursor, newest activity first.' })
+  @ApiParam({ name: 'id', description: 'The a task force id', schema: { type: 'string' } })
+  @ApiCaseListQueries()
+  @ApiResponse({ status: 200, description: 'A page of the board’s cases', schema: CASE_LIST_SCHEMA })
+  @ApiRefusals(['invalid_query', 'group_not_found', 'audit_unavailable'])
   taskForceCases(@Param('id') id: string, @Query() query: QueryParameters, @Actor() actor: RequestActor) {
     return this.cases('taskForce', id, query, actor);
   }
 
   /** GET …/{documents|vessels|vehicles|locations|interceptions|persons}: one list of the board, newest first, by pages. */
   @Get('operations/:id/:list')
+  @ApiOperation({
+    summary: 'One list of the board of an operation, whole, by pages',
+    description:
+      'documents (filters status, with `flagged` for stolen, lost, forged, counterfeit or impostor_use, and type), vessels, vehicles, locations (kind; ' +
+      'as GeoJSON with `Accept: application/geo+json`), interceptions, persons (role). Members only; newest first.',
+  })
+  @ApiParam({ name: 'id', description: 'The an operation id', schema: { type: 'string' } })
+  @ApiBoardListQueries()
+  @ApiResponse({
+    status: 200,
+    description: 'A page of the list',
+    content: { 'application/json': { schema: BOARD_ITEM_PAGE_SCHEMA }, 'application/geo+json': { schema: LOCATIONS_GEO_JSON_SCHEMA } },
+  })
+  @ApiRefusals(['invalid_query', 'group_not_found', 'route_not_found', 'audit_unavailable'])
   operationList(
     @Param('id') id: string,
     @Param('list') list: string,
@@ -59,6 +95,20 @@ export class BoardsController {
   }
 
   @Get('task-forces/:id/:list')
+  @ApiOperation({
+    summary: 'One list of the board of a task force, whole, by pages',
+    description:
+      'documents (filters status, with `flagged` for stolen, lost, forged, counterfeit or impostor_use, and type), vessels, vehicles, locations (kind; ' +
+      'as GeoJSON with `Accept: application/geo+json`), interceptions, persons (role). Members only; newest first.',
+  })
+  @ApiParam({ name: 'id', description: 'The a task force id', schema: { type: 'string' } })
+  @ApiBoardListQueries()
+  @ApiResponse({
+    status: 200,
+    description: 'A page of the list',
+    content: { 'application/json': { schema: BOARD_ITEM_PAGE_SCHEMA }, 'application/geo+json': { schema: LOCATIONS_GEO_JSON_SCHEMA } },
+  })
+  @ApiRefusals(['invalid_query', 'group_not_found', 'route_not_found', 'audit_unavailable'])
   taskForceList(
     @Param('id') id: string,
     @Param('list') list: string,
@@ -105,7 +155,15 @@ export class BoardsController {
     return { cases, nextCursor: rows.length > filter.limit ? encodeCursor({ lastActivityAt: last.lastActivityAt, caseId: last.caseId }) : null };
   }
 
-  private async list(kind: BoardKind, id: string, list: string, query: QueryParameters, accept: string | undefined, actor: RequestActor, reply: FastifyReply): Promise<void> {
+  private async list(
+    kind: BoardKind,
+    id: string,
+    list: string,
+    query: QueryParameters,
+    accept: string | undefined,
+    actor: RequestActor,
+    reply: FastifyReply,
+  ): Promise<void> {
     if (!isBoardList(list)) throw new NotFoundException();
     const { filter, after, limit } = boardListQuery(list, query);
     this.membersFor(kind, id, actor.party);

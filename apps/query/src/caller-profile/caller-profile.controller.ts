@@ -1,6 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { GroupKind, PARTY_DIRECTORY, PartyDirectory, PartyKind } from '@cmx/parties';
-import { CallerParty, MembershipFollower } from '@cmx/platform';
+import { ApiCaller, ApiRefusals, CallerParty, MembershipFollower } from '@cmx/platform';
+import { CALLER_PROFILE_SCHEMA } from './caller-profile.openapi';
 
 export interface GroupMembership {
   readonly id: string;
@@ -20,6 +22,8 @@ export interface CallerProfile {
  * The caller's own party and the groups it is a member of, as they are now: an admin may have changed a
  * membership through another process, so the changes stored since the last one applied are read first.
  */
+@ApiTags('caller')
+@ApiCaller()
 @Controller('v1/me')
 export class CallerProfileController {
   constructor(
@@ -28,6 +32,12 @@ export class CallerProfileController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'Who the API key belongs to',
+    description: 'The caller’s party and the operations and task forces it is a member of, as they are now.',
+  })
+  @ApiResponse({ status: 200, description: 'The caller', schema: CALLER_PROFILE_SCHEMA })
+  @ApiRefusals([])
   async profile(@CallerParty() party: string): Promise<CallerProfile> {
     await this.memberships.catchUp();
     return {

@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { AUDIT_LOG, AuditEntry, AuditLog } from '@cmx/audit';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AUDIT_LOG, AUDIT_OPERATIONS, AuditEntry, AuditLog, MAX_AUDIT_PAGE } from '@cmx/audit';
 import { CaseMessageData, caseStreamName } from '@cmx/case-domain';
 import { NotAnAuditor } from '@cmx/errors';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
-import { CallerParty, QueryParameters } from '@cmx/platform';
+import { ApiCaller, ApiRefusals, CallerParty, CASE_ID, limitQuery, PARTY_CODE, QueryParameters } from '@cmx/platform';
+import { AUDIT_PAGE_SCHEMA } from './audit-log.openapi';
 import { auditRequest } from './audit-request';
 
 export interface AuditItem {
@@ -35,6 +37,8 @@ export interface AuditPage {
  * case, each narrowed to it, without the key, officer, purpose and request of
  * other parties' entries; anyone else is refused.
  */
+@ApiTags('audit')
+@ApiCaller()
 @Controller('v1/audit')
 export class AuditLogController {
   constructor(
@@ -44,6 +48,23 @@ export class AuditLogController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'The audit log',
+    description:
+      'Auditors (the parties file’s `auditors`) read all of it; the party that opened a case reads the entries of that case (caseId=…); anyone else is refused.',
+  })
+  @ApiQuery({ name: 'caseId', required: false, description: 'Only the entries about this case', schema: CASE_ID })
+  @ApiQuery({ name: 'party', required: false, description: 'Only the entries of this party', schema: PARTY_CODE })
+  @ApiQuery({ name: 'operation', required: false, schema: { type: 'string', enum: [...AUDIT_OPERATIONS] } })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description: 'Entries after this seq (default 0): the nextCursor of the previous page',
+    schema: { type: 'integer', minimum: 0 },
+  })
+  @ApiQuery(limitQuery(MAX_AUDIT_PAGE, 100))
+  @ApiResponse({ status: 200, description: 'A page of entries', schema: AUDIT_PAGE_SCHEMA })
+  @ApiRefusals(['invalid_query', 'not_an_auditor'])
   async entries(@Query() query: QueryParameters, @CallerParty() caller: string): Promise<AuditPage> {
     const request = auditRequest(query);
     const auditor = this.directory.auditors.has(caller);
