@@ -10,10 +10,7 @@ export type { JsonSchema };
 
 type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
 
-/**
- * class-validator-jsonschema is a development dependency: it is loaded only when a schema is built, so that the
- * validator on the ingest path never needs it.
- */
+/** class-validator-jsonschema is loaded only when a schema is built (the OpenAPI document, the export): never on the ingest path. */
 function loadSchemaGenerator(): typeof ClassValidatorJsonSchema {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('class-validator-jsonschema') as typeof ClassValidatorJsonSchema;

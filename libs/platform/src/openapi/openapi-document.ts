@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { buildCmfJsonSchema, CMF_SCHEMA_VERSION, JsonSchema } from '@cmx/contracts';
+import { buildCmfJsonSchema, CMF_SCHEMA_VERSION } from '@cmx/contracts';
 import { API_KEY_SECURITY_SCHEME } from './api-decorators';
 import { CMF_MESSAGE_SCHEMA_NAME } from './openapi-schemas';
 
@@ -148,20 +148,10 @@ function contractPaths(): JsonRecord {
 
 /**
  * The CMF/1 JSON Schema (draft 2020-12, which OpenAPI 3.1 schemas are) as components: the message as CmfMessage, each
- * of its $defs under its own name. Its generator is a development dependency; where it is not installed (a production
- * install), the message is described by reference to the committed schema.
+ * of its $defs under its own name.
  */
 function cmfComponents(): JsonRecord {
-  let schema: JsonSchema;
-  try {
-    schema = buildCmfJsonSchema();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-    return { [CMF_MESSAGE_SCHEMA_NAME]: { type: 'object', description: 'A CMF/1 message: see docs/cmf-1.schema.json and docs/case-message-format.md' } };
-  }
-  const { $defs, $schema: _dialect, $id: _id, ...message } = schema as JsonRecord;
-  void _dialect;
-  void _id;
+  const { $defs, $schema: _dialect, $id: _id, ...message } = buildCmfJsonSchema() as JsonRecord;
   const components: JsonRecord = { [CMF_MESSAGE_SCHEMA_NAME]: message, ...($defs as JsonRecord) };
   return rewriteRefs(components, '#/$defs/', '#/components/schemas/') as JsonRecord;
 }

@@ -63,12 +63,12 @@ interface DocsAsset {
   readonly body: () => Buffer;
 }
 
-/** The files of swagger-ui-dist the page loads, as installed with @nestjs/swagger (which depends on it). */
+/** The files of swagger-ui-dist the page loads. */
 function swaggerUiFile(name: string): () => Buffer {
   let body: Buffer | undefined;
   return () => {
     if (!body) {
-      const swaggerUiDist = dirname(require.resolve('swagger-ui-dist/package.json', { paths: [dirname(require.resolve('@nestjs/swagger'))] }));
+      const swaggerUiDist = dirname(require.resolve('swagger-ui-dist/package.json'));
       body = readFileSync(join(swaggerUiDist, name));
     }
     return body;
