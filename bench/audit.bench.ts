@@ -71,7 +71,10 @@ const RECORD_BATCH = 1_000;
 const SSE_PAGE = 1_000;
 const JSON_PAGE = 500;
 /** What a caller sends along, on both runs alike (the `on` run keeps it in each entry). */
-const ACCOUNTABILITY = { purpose: 'Investigation OP-HYDRA-2026: smuggling network on the Central Mediterranean route', 'on-behalf-of': 'officer 4711, SCO Roma' };
+const ACCOUNTABILITY = {
+  purpose: 'Investigation OP-HYDRA-2026: smuggling network on the Central Mediterranean route',
+  'on-behalf-of': 'officer 4711, SCO Roma',
+};
 type Mode = 'off' | 'on';
 
 /** Like argument(), but 0 is allowed. */
@@ -191,7 +194,10 @@ async function stopExchange(exchange: Exchange): Promise<void> {
 async function auditOf(dataDir: string): Promise<{ entries: number; byOperation: string; checkpoints: number; seconds: number }> {
   const file = join(dataDir, 'deliveries.sqlite');
   const raw = new Database(file, { readonly: true });
-  const counts = raw.prepare('SELECT operation, count(*) AS n FROM audit_entries GROUP BY operation ORDER BY operation').all() as { operation: string; n: number }[];
+  const counts = raw.prepare('SELECT operation, count(*) AS n FROM audit_entries GROUP BY operation ORDER BY operation').all() as {
+    operation: string;
+    n: number;
+  }[];
   raw.close();
   const signingKey = readSigningKey(join(dataDir, 'audit-signing-key.pem'));
   const auditLog = SqliteAuditLog.open(file, throwawayPolicy());
@@ -296,7 +302,9 @@ async function ingestRun(mode: Mode): Promise<IngestRun> {
 /** The backlog, as the dispatcher records it: with each batch's disclosures in its transaction when the log is on. */
 async function recordBacklog(dataDir: string, mode: Mode): Promise<string> {
   const policy: CheckpointPolicy | undefined =
-    mode === 'on' ? { signer: auditSigner(readOrCreateSigningKey(join(dataDir, 'audit-signing-key.pem')).key), everyEntries: 1_000, everyMs: 60_000 } : undefined;
+    mode === 'on'
+      ? { signer: auditSigner(readOrCreateSigningKey(join(dataDir, 'audit-signing-key.pem')).key), everyEntries: 1_000, everyMs: 60_000 }
+      : undefined;
   const ledger = SqliteDeliveryLedger.open(join(dataDir, 'deliveries.sqlite'), policy);
   const now = new Date();
   const random = prng(4711);
@@ -327,7 +335,13 @@ async function recordBacklog(dataDir: string, mode: Mode): Promise<string> {
 function drainSse(port: number, last: string): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const request = http.get(
-      { host: '127.0.0.1', port, path: `/v1/feed?limit=${SSE_PAGE}`, headers: { authorization: `Bearer ${READER_KEY}`, accept: 'text/event-stream', ...ACCOUNTABILITY }, agent: false },
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/v1/feed?limit=${SSE_PAGE}`,
+        headers: { authorization: `Bearer ${READER_KEY}`, accept: 'text/event-stream', ...ACCOUNTABILITY },
+        agent: false,
+      },
       (response) => {
         if (response.statusCode !== 200) return reject(new Error(`GET /v1/feed (SSE) answered ${response.statusCode}`));
         let read = 0;
@@ -361,12 +375,19 @@ async function drainPages(port: number, last: string): Promise<{ deliveries: num
       const path = `/v1/feed?limit=${JSON_PAGE}${after === undefined ? '' : `&after=${after}`}`;
       const body = await new Promise<string>((resolve, reject) => {
         http
-          .get({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${READER_KEY}`, accept: 'application/json', ...ACCOUNTABILITY }, agent }, (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () => (response.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`GET ${path} answered ${response.statusCode}`))));
-            response.on('error', reject);
-          })
+          .get(
+            { host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${READER_KEY}`, accept: 'application/json', ...ACCOUNTABILITY }, agent },
+            (response) => {
+              const chunks: Buffer[] = [];
+              response.on('data', (chunk: Buffer) => chunks.push(chunk));
+              response.on('end', () =>
+                response.statusCode === 200
+                  ? resolve(Buffer.concat(chunks).toString('utf8'))
+                  : reject(new Error(`GET ${path} answered ${response.statusCode}`)),
+              );
+              response.on('error', reject);
+            },
+          )
           .on('error', reject);
       });
       // The client's work kept small (the server shares the two cores): the items counted, the cursor read from the end.
@@ -420,7 +441,8 @@ async function feedRun(mode: Mode): Promise<FeedRun> {
     } finally {
       await stopExchange(exchange);
     }
-    if (sse.deliveries !== backlog || pages.deliveries !== backlog) throw new Error(`drained ${sse.deliveries} (SSE) and ${pages.deliveries} (pages) of ${backlog} deliveries`);
+    if (sse.deliveries !== backlog || pages.deliveries !== backlog)
+      throw new Error(`drained ${sse.deliveries} (SSE) and ${pages.deliveries} (pages) of ${backlog} deliveries`);
     const run: FeedRun = { mode, sse, pages, rss, audit: mode === 'on' ? await auditOf(dataDir) : undefined };
     log(
       `  AUDIT_LOG=${mode}: SSE ${Math.round(sse.perSecond)} deliveries/s (${round(sse.seconds, 2)} s, ${round(sse.cpuPerDelivery)} µs CPU a delivery); JSON pages ${Math.round(pages.perSecond)} deliveries/s (${pages.pages} pages, ${round(pages.seconds, 2)} s, ${round(pages.cpuPerDelivery)} µs CPU a delivery)` +
@@ -457,7 +479,13 @@ const PURPOSES = [
   'Request for mutual legal assistance prepared by the public prosecutor of Palermo, file 4412/26',
   'Cross-check of forged travel documents (series X9000000) against national records',
 ];
-const OFFICERS = ['officer 4711, SCO Roma', 'Det. Insp. M. Rossi, Squadra Mobile Agrigento', 'analyst 2291, Europol EMSC', 'case officer 17, Hellenic Police', 'desk officer ES-88, CGEF Madrid'];
+const OFFICERS = [
+  'officer 4711, SCO Roma',
+  'Det. Insp. M. Rossi, Squadra Mobile Agrigento',
+  'analyst 2291, Europol EMSC',
+  'case officer 17, Hellenic Police',
+  'desk officer ES-88, CGEF Madrid',
+];
 const COUNTRIES = ['IT', 'GR', 'ES', 'NE', 'DE', 'NL', 'BE', 'FR'];
 const CASES = 50_000;
 
@@ -478,7 +506,14 @@ function realisticRecords(count: number, random: () => number): AuditRecord[] {
     const kind = random();
     if (kind < 0.35) {
       const party = pick(PARTIES);
-      records.push({ operation: 'collect', party, ...caller(party, 0.7), channel: 'http', cases: [{ caseId: caseId(), messageIds: [randomUUID()] }], recipients: [] });
+      records.push({
+        operation: 'collect',
+        party,
+        ...caller(party, 0.7),
+        channel: 'http',
+        cases: [{ caseId: caseId(), messageIds: [randomUUID()] }],
+        recipients: [],
+      });
     } else if (kind < 0.7) {
       const party = pick(PARTIES);
       const recipients = new Set<string>();
@@ -501,7 +536,10 @@ function realisticRecords(count: number, random: () => number): AuditRecord[] {
       const caseCount = 1 + Math.floor(random() * 5);
       // A case read as a whole (summary, board) names no message; a timeline or feed read names 1–3.
       const wholeCase = channel === 'http' && random() < 0.5;
-      const cases = Array.from({ length: caseCount }, () => ({ caseId: caseId(), messageIds: wholeCase ? [] : Array.from({ length: 1 + Math.floor(random() * 3) }, () => randomUUID()) }));
+      const cases = Array.from({ length: caseCount }, () => ({
+        caseId: caseId(),
+        messageIds: wholeCase ? [] : Array.from({ length: 1 + Math.floor(random() * 3) }, () => randomUUID()),
+      }));
       records.push({ operation: 'consult', party, ...caller(party, 0.8), channel, cases, recipients: [] });
     }
   }
@@ -544,7 +582,9 @@ async function verifyRun(): Promise<VerifyRun> {
     const meanEntryBytes = raw.prepare('SELECT avg(length(entry)) FROM audit_entries').pluck().get() as number;
     raw.close();
     const fileMiB = statSync(file).size / 2 ** 20;
-    log(`  ${thousands(entries)} entries seeded in ${round(seedSeconds)} s (${round(fileMiB)} MiB, ${Math.round(meanEntryBytes)} bytes of canonical text an entry); npm run audit:verify…`);
+    log(
+      `  ${thousands(entries)} entries seeded in ${round(seedSeconds)} s (${round(fileMiB)} MiB, ${Math.round(meanEntryBytes)} bytes of canonical text an entry); npm run audit:verify…`,
+    );
 
     // The real command, as an operator runs it.
     const commandStarted = performance.now();
@@ -578,7 +618,7 @@ async function verifyRun(): Promise<VerifyRun> {
 
       // Where the time goes: reading the chain alone, then reading and hashing it.
       started = performance.now();
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await readLog.readChain(after, 10_000);
         if (page.length === 0) break;
         after = page[page.length - 1].seq;
@@ -586,7 +626,7 @@ async function verifyRun(): Promise<VerifyRun> {
       const readOnlySeconds = (performance.now() - started) / 1000;
       started = performance.now();
       let previous = GENESIS_HASH;
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await readLog.readChain(after, 10_000);
         if (page.length === 0) break;
         for (const entry of page) {
@@ -629,7 +669,9 @@ async function main(): Promise<void> {
   }
   const feed: FeedRun[] = [];
   if (!skipped.has('feed')) {
-    log(`2/3 feed: ${thousands(backlog)} deliveries (${backlogCases > 0 ? `over ${thousands(backlogCases)} cases` : 'one case each'}) drained by SSE (limit ${SSE_PAGE}) then JSON pages (limit ${JSON_PAGE}), runs ${schedule().join(', ')}…`);
+    log(
+      `2/3 feed: ${thousands(backlog)} deliveries (${backlogCases > 0 ? `over ${thousands(backlogCases)} cases` : 'one case each'}) drained by SSE (limit ${SSE_PAGE}) then JSON pages (limit ${JSON_PAGE}), runs ${schedule().join(', ')}…`,
+    );
     for (const mode of schedule()) feed.push(await feedRun(mode));
   }
   let verify: VerifyRun | undefined;
@@ -680,7 +722,11 @@ async function main(): Promise<void> {
   }
 
   if (ingest.length > 0) {
-    out.push('', '| ingest run | messages/s | 2xx | non-2xx | errors | p50 ms | p99 ms | server CPU µs a message | server RSS MiB | audit log after the run |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    out.push(
+      '',
+      '| ingest run | messages/s | 2xx | non-2xx | errors | p50 ms | p99 ms | server CPU µs a message | server RSS MiB | audit log after the run |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    );
     ingest.forEach((r, i) =>
       out.push(
         `| ${i + 1}. AUDIT_LOG=${r.mode} | ${Math.round(r.perSecond)} | ${r.ok} | ${r.non2xx} | ${r.errors} | ${r.p50} | ${r.p99} | ${Math.round(r.cpuPerMessage)} | ${round(r.rss)} | ${r.audit ? `${thousands(r.audit.entries)} entries (${r.audit.byOperation}), ${r.audit.checkpoints} checkpoints, verified` : '–'} |`,

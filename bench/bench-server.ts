@@ -24,10 +24,13 @@ class BareRouteModule {}
 
 async function main() {
   const config = loadConfig();
-  const app = await createHttpApp({
-    module: class BenchServerModule {},
-    imports: [ExchangeModule.forRoot(config, config.background), BareRouteModule],
-  }, createJsonLog('bench-server', process.env.LOG_LEVEL ? config.logLevel : 'warn'));
+  const app = await createHttpApp(
+    {
+      module: class BenchServerModule {},
+      imports: [ExchangeModule.forRoot(config, config.background), BareRouteModule],
+    },
+    createJsonLog('bench-server', process.env.LOG_LEVEL ? config.logLevel : 'warn'),
+  );
   app
     .getHttpAdapter()
     .getInstance()

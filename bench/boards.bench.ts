@@ -93,7 +93,11 @@ function weighted<T extends string>(weights: Readonly<Record<T, number>>): T {
   return entries[entries.length - 1][0];
 }
 function uuid(): string {
-  const hex = Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+  const hex = Array.from({ length: 4 }, () =>
+    Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -103,20 +107,61 @@ type Json = Record<string, unknown>;
 
 const OWNER_WEIGHTS = { 'NCB-IT': 35, 'NCB-GR': 25, 'NCB-ES': 10, 'NCB-NE': 10, EUROPOL: 10, FRONTEX: 7, 'INTERPOL-GS': 3 };
 const EXTRA_CRIME_AREAS = {
-  document_fraud: 40, money_laundering: 25, trafficking_in_human_beings: 15, labour_exploitation: 8, sexual_exploitation: 6,
-  corruption: 5, drug_trafficking: 5, firearms_trafficking: 2, property_crime: 2, terrorism: 1,
+  document_fraud: 40,
+  money_laundering: 25,
+  trafficking_in_human_beings: 15,
+  labour_exploitation: 8,
+  sexual_exploitation: 6,
+  corruption: 5,
+  drug_trafficking: 5,
+  firearms_trafficking: 2,
+  property_crime: 2,
+  terrorism: 1,
 };
 const ROLES = {
-  migrant: 25, facilitator: 12, driver: 10, organiser: 10, recruiter: 8, crew: 8, money_courier: 6, scout: 5,
-  document_supplier: 5, leader: 4, victim: 3, unknown: 3, corrupt_official: 2, witness: 2,
+  migrant: 25,
+  facilitator: 12,
+  driver: 10,
+  organiser: 10,
+  recruiter: 8,
+  crew: 8,
+  money_courier: 6,
+  scout: 5,
+  document_supplier: 5,
+  leader: 4,
+  victim: 3,
+  unknown: 3,
+  corrupt_official: 2,
+  witness: 2,
 };
 const DOCUMENT_STATUSES = { genuine: 30, forged: 20, stolen: 15, counterfeit: 12, lost: 7, fraudulently_obtained: 6, impostor_use: 5, unknown: 5 };
 const DOCUMENT_TYPES = { passport: 50, id_card: 20, visa: 10, residence_permit: 10, driving_licence: 5, refugee_card: 5 };
 const NATIONALITIES = ['LY', 'NE', 'TD', 'EG', 'ER', 'SD', 'SY', 'AF', 'PK', 'MA', 'DZ', 'TN', 'NG', 'SN', 'TR', 'IQ', 'BD', 'GN', 'ML', 'CI'];
-const FAMILY_NAMES = ['HADDAD', 'AL-MASRI', 'OSMAN', 'TESFAYE', 'KONE', 'DIALLO', 'KHAN', 'YILMAZ', 'BENALI', 'MOHAMED', 'IBRAHIM', 'ABDI', 'TRAORE', 'RAHMAN', 'SAID'];
+const FAMILY_NAMES = [
+  'HADDAD',
+  'AL-MASRI',
+  'OSMAN',
+  'TESFAYE',
+  'KONE',
+  'DIALLO',
+  'KHAN',
+  'YILMAZ',
+  'BENALI',
+  'MOHAMED',
+  'IBRAHIM',
+  'ABDI',
+  'TRAORE',
+  'RAHMAN',
+  'SAID',
+];
 const GIVEN_NAMES = ['AHMED', 'YUSUF', 'AMINA', 'OMAR', 'FATIMA', 'ISSA', 'MARIAM', 'KHALID', 'SAMIR', 'AISHA', 'MUSA', 'HASSAN', 'NADIA', 'ALI'];
 
-interface Place { readonly country: string; readonly place: string; readonly lat: number; readonly lon: number }
+interface Place {
+  readonly country: string;
+  readonly place: string;
+  readonly lat: number;
+  readonly lon: number;
+}
 const PLACES: Record<string, Place> = {
   agadez: { country: 'NE', place: 'Agadez', lat: 16.97, lon: 7.99 },
   sebha: { country: 'LY', place: 'Sebha', lat: 27.04, lon: 14.43 },
@@ -143,13 +188,39 @@ const ROUTES: { name: string; weight: number; legs: Leg[][] }[] = [
     name: 'central_mediterranean',
     weight: 50,
     legs: [
-      [['agadez', 'sebha', 'land', 'lorry'], ['sebha', 'zuwara', 'land', 'van'], ['zuwara', 'lampedusa', 'sea', 'rubber_dinghy']],
-      [['sebha', 'sabratha', 'land', 'car'], ['sabratha', 'lampedusa', 'sea', 'fishing_boat']],
+      [
+        ['agadez', 'sebha', 'land', 'lorry'],
+        ['sebha', 'zuwara', 'land', 'van'],
+        ['zuwara', 'lampedusa', 'sea', 'rubber_dinghy'],
+      ],
+      [
+        ['sebha', 'sabratha', 'land', 'car'],
+        ['sabratha', 'lampedusa', 'sea', 'fishing_boat'],
+      ],
       [['benghazi', 'pozzallo', 'sea', 'fishing_boat']],
     ],
   },
-  { name: 'eastern', weight: 15, legs: [[['izmir', 'lesvos', 'sea', 'rubber_dinghy']], [['istanbul', 'izmir', 'land', 'bus'], ['izmir', 'lesvos', 'sea', 'sailing_boat']]] },
-  { name: 'western_balkan', weight: 12, legs: [[['thessaloniki', 'skopje', 'land', 'car'], ['skopje', 'subotica', 'land', 'lorry']]] },
+  {
+    name: 'eastern',
+    weight: 15,
+    legs: [
+      [['izmir', 'lesvos', 'sea', 'rubber_dinghy']],
+      [
+        ['istanbul', 'izmir', 'land', 'bus'],
+        ['izmir', 'lesvos', 'sea', 'sailing_boat'],
+      ],
+    ],
+  },
+  {
+    name: 'western_balkan',
+    weight: 12,
+    legs: [
+      [
+        ['thessaloniki', 'skopje', 'land', 'car'],
+        ['skopje', 'subotica', 'land', 'lorry'],
+      ],
+    ],
+  },
   { name: 'western_mediterranean', weight: 10, legs: [[['nador', 'almeria', 'sea', 'rubber_dinghy']]] },
   { name: 'atlantic', weight: 8, legs: [[['nouadhibou', 'hierro', 'sea', 'fishing_boat']]] },
   { name: 'other', weight: 5, legs: [[['istanbul', 'rome', 'air', 'commercial_flight']]] },
@@ -233,7 +304,13 @@ function routeOf(route: (typeof ROUTES)[number]): Json {
     legs: pick(route.legs).map(([from, to, mode, conveyance]) => ({ from: PLACES[from], to: PLACES[to], mode, conveyance })),
   };
 }
-const migrants = (): Json => ({ count: between(8, 120), minors: between(0, 15), deaths: chance(0.1) ? between(1, 5) : 0, missing: chance(0.1) ? between(1, 8) : 0, nationalities: [pick(NATIONALITIES), pick(NATIONALITIES)].filter((v, i, a) => a.indexOf(v) === i) });
+const migrants = (): Json => ({
+  count: between(8, 120),
+  minors: between(0, 15),
+  deaths: chance(0.1) ? between(1, 5) : 0,
+  missing: chance(0.1) ? between(1, 8) : 0,
+  nationalities: [pick(NATIONALITIES), pick(NATIONALITIES)].filter((v, i, a) => a.indexOf(v) === i),
+});
 function payment(seedCase: SeedCase): Json {
   return {
     method: pick(['hawala', 'cash', 'money_transfer_service', 'cryptocurrency', 'bank_transfer']),
@@ -289,13 +366,27 @@ const SUMMARY_SENTENCES = [
 function caseReportUpdated(seedCase: SeedCase): Json {
   const c = seedCase.counts;
   const route = ROUTES[seedCase.routeIndex];
-  const kind = weighted({ narrative: 30, personDetail: 15, newPerson: 10, documentStatus: 8, location: 10, vehicle: 5, payment: 7, migrants: 10, crimeArea: 5 });
+  const kind = weighted({
+    narrative: 30,
+    personDetail: 15,
+    newPerson: 10,
+    documentStatus: 8,
+    location: 10,
+    vehicle: 5,
+    payment: 7,
+    migrants: 10,
+    crimeArea: 5,
+  });
   switch (kind) {
     case 'narrative':
       return { summary: `${pick(SUMMARY_SENTENCES)} ${pick(SUMMARY_SENTENCES)}`, ...(chance(0.5) ? { migrants: migrants() } : {}) };
     case 'personDetail': {
       const index = between(1, c.persons);
-      return { persons: [{ ref: `P${index}`, aliases: [`Alias ${between(1, 999)}`], identifiers: [{ type: 'phone', value: `+2189${between(10_000_000, 99_999_999)}` }] }] };
+      return {
+        persons: [
+          { ref: `P${index}`, aliases: [`Alias ${between(1, 999)}`], identifiers: [{ type: 'phone', value: `+2189${between(10_000_000, 99_999_999)}` }] },
+        ],
+      };
     }
     case 'newPerson': {
       if (c.persons >= CAPS.persons) return { persons: [{ ref: `P${between(1, c.persons)}`, role: weighted(ROLES) }] };
@@ -327,7 +418,13 @@ function interception(seedCase: SeedCase, at: Date): Json {
   const arrested = Array.from({ length: between(0, 3) }, () => `P${between(1, seedCase.counts.persons)}`);
   const body: Json = {
     occurredAt: new Date(at.getTime() - between(1, 48) * 3_600_000).toISOString(),
-    location: { kind: pick(['landing_point', 'arrest_location', 'border_crossing']), name: `${place.place} ${pick(['harbour', 'checkpoint', 'shore'])}`, country: place.country, lat: place.lat, lon: place.lon },
+    location: {
+      kind: pick(['landing_point', 'arrest_location', 'border_crossing']),
+      name: `${place.place} ${pick(['harbour', 'checkpoint', 'shore'])}`,
+      country: place.country,
+      lat: place.lat,
+      lon: place.lon,
+    },
     mode,
     conveyance,
     migrants: migrants(),
@@ -442,7 +539,13 @@ function distributionFor(seedCase: SeedCase, sender: string, parties: readonly s
   return { scope, recipients: [...recipients] };
 }
 
-function nextMessage(seedCase: SeedCase, receivedAt: Date, isLast: boolean, parties: readonly string[], fullReport: ReturnType<typeof realisticCaseOpened>): CmfMessage {
+function nextMessage(
+  seedCase: SeedCase,
+  receivedAt: Date,
+  isLast: boolean,
+  parties: readonly string[],
+  fullReport: ReturnType<typeof realisticCaseOpened>,
+): CmfMessage {
   const { state } = seedCase;
   const participants = [...state.participants];
   const sender = state.status === 'absent' || chance(0.6) ? seedCase.owner : pick(participants);
@@ -454,12 +557,21 @@ function nextMessage(seedCase: SeedCase, receivedAt: Date, isLast: boolean, part
     body = caseReportOpened(seedCase, fullReport.body);
   } else if (isLast && seedCase.closes) {
     type = 'case.closed';
-    body = chance(0.1) ? { reason: 'merged', mergedInto: `${seedCase.caseId.slice(0, -7)}${String(between(1, caseCount)).padStart(7, '0')}`, note: 'Merged into the related case.' } : { reason: pick(['dismantled', 'convicted', 'no_further_action']), note: 'Network dismantled after coordinated arrests.' };
+    body = chance(0.1)
+      ? {
+          reason: 'merged',
+          mergedInto: `${seedCase.caseId.slice(0, -7)}${String(between(1, caseCount)).padStart(7, '0')}`,
+          note: 'Merged into the related case.',
+        }
+      : { reason: pick(['dismantled', 'convicted', 'no_further_action']), note: 'Network dismantled after coordinated arrests.' };
     if (body.mergedInto === seedCase.caseId) body = { reason: 'dismantled' };
   } else if ((seedCase.sent === 1 && chance(0.6)) || chance(0.01)) {
     type = 'case.assigned';
     const both = chance(0.2);
-    body = seedCase.primary === 'taskForce' || (both && chance(0.5)) ? { taskForceId: TASK_FORCE, ...(both ? { operationId: OPERATION } : {}) } : { operationId: OPERATION, ...(both ? { taskForceId: TASK_FORCE } : {}) };
+    body =
+      seedCase.primary === 'taskForce' || (both && chance(0.5))
+        ? { taskForceId: TASK_FORCE, ...(both ? { operationId: OPERATION } : {}) }
+        : { operationId: OPERATION, ...(both ? { taskForceId: TASK_FORCE } : {}) };
   } else if (chance(0.08)) {
     type = 'interception.reported';
     body = interception(seedCase, receivedAt);
@@ -525,7 +637,9 @@ async function seed(store: EventStore, directory: PartyDirectory, sampler: RssSa
       decided.push({ caseId: seedCase.caseId, event, expectedVersion, owner, messageId: message.header.messageId.toLowerCase() });
       if (i + 1 === nextReport) {
         const seconds = (performance.now() - started) / 1000;
-        console.log(`  ${(i + 1).toLocaleString('en')} messages decided (${Math.round((i + 1) / seconds).toLocaleString('en')}/s, ${round(seconds)} s, RSS ${round(rssMiB(process.pid))} MiB)`);
+        console.log(
+          `  ${(i + 1).toLocaleString('en')} messages decided (${Math.round((i + 1) / seconds).toLocaleString('en')}/s, ${round(seconds)} s, RSS ${round(rssMiB(process.pid))} MiB)`,
+        );
         nextReport += 100_000;
       }
     }
@@ -540,7 +654,11 @@ async function seed(store: EventStore, directory: PartyDirectory, sampler: RssSa
     sealing.chunks += 1;
     const appends = decided.map(({ caseId, event, expectedVersion, messageId }, index) =>
       store
-        .append(caseStreamName(caseId), [{ id: messageId, type: event.type, data: sealed[index] as unknown as JsonObject, metadata: event.metadata as unknown as JsonObject }], expectedVersion)
+        .append(
+          caseStreamName(caseId),
+          [{ id: messageId, type: event.type, data: sealed[index] as unknown as JsonObject, metadata: event.metadata as unknown as JsonObject }],
+          expectedVersion,
+        )
         .then((result) => {
           if (result.outcome !== 'appended') throw new Error(`append of ${caseId} v${expectedVersion + 1}: ${result.outcome}`);
         }),
@@ -570,7 +688,9 @@ function storedSizes(file: string): { type: string; count: number; bytes: number
   const db = new Database(file, { readonly: true });
   try {
     const rows = db
-      .prepare(`SELECT type, COUNT(*) AS count, AVG(LENGTH(data) + LENGTH(metadata)) AS bytes, SUM(instr(data, '"sealed":{') > 0) AS sealed FROM events GROUP BY type ORDER BY count DESC`)
+      .prepare(
+        `SELECT type, COUNT(*) AS count, AVG(LENGTH(data) + LENGTH(metadata)) AS bytes, SUM(instr(data, '"sealed":{') > 0) AS sealed FROM events GROUP BY type ORDER BY count DESC`,
+      )
       .all() as { type: string; count: number; bytes: number; sealed: number }[];
     return rows.map((row) => ({ ...row, bytes: Math.round(row.bytes) }));
   } finally {
@@ -656,14 +776,24 @@ async function rebuildAll(dataDir: string, sampler: RssSampler): Promise<Rebuild
     let startRss = rssMiB(process.pid);
     let started = performance.now();
     let events = 0;
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const batch = await store.readAll({ after, limit: 5_000 });
       if (batch.length === 0) break;
       events += batch.length;
       after = batch[batch.length - 1].position;
     }
     let seconds = (performance.now() - started) / 1000;
-    rows.push({ label: 'store read only (readAll of 5,000 + JSON.parse)', events, seconds, foldSeconds: seconds, swapSeconds: 0, startRss, peakRss: sampler.peak(), rows: '', isProjection: false });
+    rows.push({
+      label: 'store read only (readAll of 5,000 + JSON.parse)',
+      events,
+      seconds,
+      foldSeconds: seconds,
+      swapSeconds: 0,
+      startRss,
+      peakRss: sampler.peak(),
+      rows: '',
+      isProjection: false,
+    });
     console.log(`  read the store: ${events.toLocaleString('en')} events in ${round(seconds, 2)} s`);
 
     // The same, opened as the read models see it: the keys of each batch's cases read in one go, every sealed value decrypted.
@@ -672,14 +802,24 @@ async function rebuildAll(dataDir: string, sampler: RssSampler): Promise<Rebuild
     startRss = rssMiB(process.pid);
     started = performance.now();
     events = 0;
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const batch = await opening.readAll({ after, limit: 5_000 });
       if (batch.length === 0) break;
       events += batch.length;
       after = batch[batch.length - 1].position;
     }
     seconds = (performance.now() - started) / 1000;
-    rows.push({ label: 'store read + opened, public view (OpeningEventStore)', events, seconds, foldSeconds: seconds, swapSeconds: 0, startRss, peakRss: sampler.peak(), rows: '', isProjection: false });
+    rows.push({
+      label: 'store read + opened, public view (OpeningEventStore)',
+      events,
+      seconds,
+      foldSeconds: seconds,
+      swapSeconds: 0,
+      startRss,
+      peakRss: sampler.peak(),
+      rows: '',
+      isProjection: false,
+    });
     console.log(`  read and opened the store: ${events.toLocaleString('en')} events in ${round(seconds, 2)} s`);
 
     const tables = { 'case-summaries': ['case_summaries'], boards: ['board_case_states', 'board_cases', 'board_items', 'boards'] };
@@ -692,7 +832,9 @@ async function rebuildAll(dataDir: string, sampler: RssSampler): Promise<Rebuild
       const onProgress = (progress: RebuildProgress) => {
         lastBatch = performance.now();
         if (progress.events >= nextReport) {
-          console.log(`  ${name} in ${parts}: ${progress.events.toLocaleString('en')} events folded (${round((lastBatch - started) / 1000)} s, RSS ${round(rssMiB(process.pid))} MiB)`);
+          console.log(
+            `  ${name} in ${parts}: ${progress.events.toLocaleString('en')} events folded (${round((lastBatch - started) / 1000)} s, RSS ${round(rssMiB(process.pid))} MiB)`,
+          );
           nextReport += 100_000;
         }
       };
@@ -895,9 +1037,13 @@ interface BoardListRun {
 async function pageThroughList(port: number, { path, headers }: BoardListRun, pageSize: number): Promise<{ cursors: string[]; items: string[] }> {
   const cursors: string[] = [];
   const items: string[] = [];
-  for (let cursor: string | null = null; ; ) {
+  for (let cursor: string | null = null; ;) {
     const separator = path.includes('?') ? '&' : '?';
-    const page: { items?: unknown[]; features?: unknown[]; nextCursor: string | null } = await getJson(port, `${path}${separator}limit=${pageSize}${cursor ? `&after=${cursor}` : ''}`, headers);
+    const page: { items?: unknown[]; features?: unknown[]; nextCursor: string | null } = await getJson(
+      port,
+      `${path}${separator}limit=${pageSize}${cursor ? `&after=${cursor}` : ''}`,
+      headers,
+    );
     for (const item of page.items ?? page.features ?? []) items.push(JSON.stringify(item));
     if (!page.nextCursor) return { cursors, items };
     cursors.push(page.nextCursor);
@@ -922,7 +1068,11 @@ async function queryRun(dataDir: string, seeded: Seeded): Promise<{ results: Que
   const checks: string[] = [`exchange started in ${round((performance.now() - startedAt) / 1000, 1)} s`];
   try {
     const health = await getJson<{ projections?: Record<string, { checkpoint: string | null; head: string | null; lagMs: number }> }>(port, '/health');
-    checks.push(`/health projections: ${Object.entries(health.projections ?? {}).map(([name, lag]) => `${name} checkpoint ${lag.checkpoint} of head ${lag.head}, lag ${lag.lagMs} ms`).join('; ')}`);
+    checks.push(
+      `/health projections: ${Object.entries(health.projections ?? {})
+        .map(([name, lag]) => `${name} checkpoint ${lag.checkpoint} of head ${lag.head}, lag ${lag.lagMs} ms`)
+        .join('; ')}`,
+    );
 
     const visible = seeded.cases.filter((seedCase) => seedCase.readerSeesAny).map((seedCase) => seedCase.caseId);
     const onOperation = seeded.cases.filter((seedCase) => seedCase.readerSeesOperation);
@@ -937,11 +1087,15 @@ async function queryRun(dataDir: string, seeded: Seeded): Promise<{ results: Que
     let pages = 0;
     // Pages of 100, or smaller on a small board, so that there is a cursor at 75 %.
     const pageSize = Math.max(1, Math.min(100, Math.floor(board.cases.total / 4)));
-    for (let cursor: string | null = null; ; ) {
+    for (let cursor: string | null = null; ;) {
       const page: CasePage = await getJson<CasePage>(port, `${list}?limit=${pageSize}${cursor ? `&after=${cursor}` : ''}`);
       pages += 1;
       for (const listed of page.cases) {
-        if (previous && (listed.lastActivityAt > previous.lastActivityAt || (listed.lastActivityAt === previous.lastActivityAt && listed.caseId >= previous.caseId))) ordered = false;
+        if (
+          previous &&
+          (listed.lastActivityAt > previous.lastActivityAt || (listed.lastActivityAt === previous.lastActivityAt && listed.caseId >= previous.caseId))
+        )
+          ordered = false;
         previous = listed;
         seen.add(listed.caseId);
       }
@@ -982,7 +1136,8 @@ async function queryRun(dataDir: string, seeded: Seeded): Promise<{ results: Que
       const again = await pageThroughList(port, list, 137);
       listCursors.set(list.label, whole.cursors);
       const same = whole.items.length === again.items.length && whole.items.every((item, index) => item === again.items[index]);
-      const agrees = list.expected === undefined ? '' : whole.items.length === list.expected ? ', as the board counts' : `, BUT THE BOARD COUNTS ${list.expected}`;
+      const agrees =
+        list.expected === undefined ? '' : whole.items.length === list.expected ? ', as the board counts' : `, BUT THE BOARD COUNTS ${list.expected}`;
       checks.push(
         `…/${list.label}: ${whole.items.length.toLocaleString('en')} items${agrees}; paged by 500 (${whole.cursors.length + 1} pages) and by 137 ` +
           `${same ? 'the same items in the same order' : 'NOT THE SAME ITEMS'} (${round((performance.now() - started) / 1000, 1)} s)`,
@@ -1032,7 +1187,10 @@ async function queryRun(dataDir: string, seeded: Seeded): Promise<{ results: Que
     await run(`GET …/cases?crimeArea=document_fraud&limit=100`, [`${list}?crimeArea=document_fraud&limit=100`]);
     await run(`GET …/cases?crimeArea=firearms_trafficking&limit=100 (rare)`, [`${list}?crimeArea=firearms_trafficking&limit=100`]);
     await run(`GET …/cases?status=closed&limit=100`, [`${list}?status=closed&limit=100`]);
-    await run(`GET /v1/cases/{random case ${READER} sees}`, visible.map((caseId) => `/v1/cases/${caseId}`));
+    await run(
+      `GET /v1/cases/{random case ${READER} sees}`,
+      visible.map((caseId) => `/v1/cases/${caseId}`),
+    );
     for (const list of boardLists) {
       // The first page and pages at every depth, picked at random: a page of 100 after any cursor of the list.
       const separator = list.path.includes('?') ? '&' : '?';
@@ -1114,7 +1272,9 @@ async function main(): Promise<void> {
     const storeBytes = statSync(join(dataDir, 'events.sqlite')).size;
     const sizes = storedSizes(join(dataDir, 'events.sqlite'));
     const keyStats = keyStoreStats(join(dataDir, 'keys.sqlite'));
-    console.log(`  seeded in ${round(seeded.seconds)} s (${Math.round(messages / seeded.seconds).toLocaleString('en')} messages/s), peak RSS ${round(seeded.peakRss)} MiB`);
+    console.log(
+      `  seeded in ${round(seeded.seconds)} s (${Math.round(messages / seeded.seconds).toLocaleString('en')} messages/s), peak RSS ${round(seeded.peakRss)} MiB`,
+    );
 
     console.log('2/3 rebuilding the projections…');
     const rebuilt = await rebuildAll(dataDir, sampler);
@@ -1128,7 +1288,10 @@ async function main(): Promise<void> {
     console.log(
       `\nSeeded ${messages.toLocaleString('en')} messages over ${caseCount.toLocaleString('en')} cases in ${round(seeded.seconds)} s ` +
         `(${Math.round(messages / seeded.seconds).toLocaleString('en')} messages/s decided and appended, peak RSS ${round(seeded.peakRss)} MiB): ` +
-        Object.entries(seeded.byType).map(([type, count]) => `${type} ${count.toLocaleString('en')}`).join(', ') + '.',
+        Object.entries(seeded.byType)
+          .map(([type, count]) => `${type} ${count.toLocaleString('en')}`)
+          .join(', ') +
+        '.',
     );
     console.log(
       `Stored events (data = message + receivedAt + entitledParties + caseFacets, as JSON): ${sizes.map((size) => `${size.type} ${size.count.toLocaleString('en')} × ${size.bytes.toLocaleString('en')} B`).join(', ')}; ` +
@@ -1159,7 +1322,8 @@ async function main(): Promise<void> {
     console.log(
       `\nread-models.sqlite ${mib(readModelBytes)} MiB. ` +
         `Target ≥ 50,000 events/s at 1,000,000 messages${messages === 1_000_000 ? '' : ` (this run: ${messages.toLocaleString('en')})`}: ` +
-        projections.map((row) => `${row.label} ${row.events / row.seconds >= REBUILD_TARGET ? 'met' : 'NOT met'}`).join(', ') + '.',
+        projections.map((row) => `${row.label} ${row.events / row.seconds >= REBUILD_TARGET ? 'met' : 'NOT met'}`).join(', ') +
+        '.',
     );
 
     console.log(
@@ -1179,7 +1343,9 @@ async function main(): Promise<void> {
           `${round(result.firstByteP50, 2)} / ${round(result.firstByteP99, 2)} | ${Math.round(result.bytes).toLocaleString('en')} | ${round(result.clientGcMaxMs, 1)}${result.clientGcMaxKind ? ` (${result.clientGcMaxKind})` : ''} | ${verdict} |`,
       );
     }
-    console.log(`\nTarget p99 ≤ ${QUERY_P99_TARGET_MS} ms at 10,000 cases${caseCount === 10_000 ? '' : ` (this run: ${caseCount.toLocaleString('en')} cases)`}; server RSS after the queries ${round(serverRss)} MiB.`);
+    console.log(
+      `\nTarget p99 ≤ ${QUERY_P99_TARGET_MS} ms at 10,000 cases${caseCount === 10_000 ? '' : ` (this run: ${caseCount.toLocaleString('en')} cases)`}; server RSS after the queries ${round(serverRss)} MiB.`,
+    );
     const verdict = (rows: QueryResult[]) => (rows.length > 0 && rows.every((row) => row.failed === 0 && row.p99 <= QUERY_P99_TARGET_MS) ? 'met' : 'NOT met');
     const boards = results.filter((result) => result.label.includes('(board)'));
     const lists = results.filter((result) => result.label.includes('a page at a random depth'));
@@ -1189,7 +1355,8 @@ async function main(): Promise<void> {
     );
     console.log('\nChecks:');
     for (const check of checks) console.log(`- ${check}`);
-    for (const result of results.filter((r) => r.firstFailure)) console.log(`- ${result.label}: ${result.failed} failed, the first with ${result.firstFailure}`);
+    for (const result of results.filter((r) => r.firstFailure))
+      console.log(`- ${result.label}: ${result.failed} failed, the first with ${result.firstFailure}`);
   } finally {
     agent.destroy();
     await sampler.stop();

@@ -32,7 +32,9 @@ const brokers = process.env.KAFKA_BROKERS?.split(',');
 const SENDER = 'NCB-IT';
 const runId = randomUUID().slice(0, 8);
 
-const recipientsPool = COUNTRY_CODES.filter((code) => code !== 'IT').slice(0, 100).map((code) => `NCB-${code}`);
+const recipientsPool = COUNTRY_CODES.filter((code) => code !== 'IT')
+  .slice(0, 100)
+  .map((code) => `NCB-${code}`);
 const taskForce = (size: number) => `OTF-BENCH-${size}`;
 
 function partiesFile(dir: string): string {
@@ -50,7 +52,12 @@ function percentile(sorted: readonly number[], q: number): number {
 async function latencyRun(dir: string): Promise<string> {
   const port = await freePort();
   const server = await startServer('../apps/exchange/src/main.ts', {
-    DATA_DIR: join(dir, 'latency'), PORT: String(port), HOST: '127.0.0.1', CASE_EXCHANGE_PARTIES: partiesFile(dir), DELIVERY: 'kafka', KAFKA_BROKERS: brokers!.join(','),
+    DATA_DIR: join(dir, 'latency'),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    CASE_EXCHANGE_PARTIES: partiesFile(dir),
+    DELIVERY: 'kafka',
+    KAFKA_BROKERS: brokers!.join(','),
   });
   const kafka = new Kafka({ clientId: 'bench-latency', brokers: brokers!, logLevel: logLevel.NOTHING });
   const topic = partyTopic(recipientsPool[0]);
@@ -115,7 +122,11 @@ async function fanOutRun(dir: string, recipients: number): Promise<{ recipients:
         const caseId = `IT-2026-${String(recipients).padStart(3, '0')}${String(n + k).padStart(6, '0')}`;
         const message = realisticCaseOpened(caseId, randomUUID(), SENDER, new Date());
         const data = { message, receivedAt: new Date().toISOString(), entitledParties };
-        return store.append(`case-${caseId}`, [{ id: message.header.messageId, type: 'CaseOpened', data, metadata: { messageId: message.header.messageId, caseId, sender: SENDER } }], 0);
+        return store.append(
+          `case-${caseId}`,
+          [{ id: message.header.messageId, type: 'CaseOpened', data, metadata: { messageId: message.header.messageId, caseId, sender: SENDER } }],
+          0,
+        );
       }),
     );
   }
@@ -125,7 +136,17 @@ async function fanOutRun(dir: string, recipients: number): Promise<{ recipients:
   const ledger = SqliteDeliveryLedger.open(join(dir, `deliveries-${recipients}.sqlite`));
   const directory = PartyDirectory.fromJson({ parties: [SENDER, ...recipientsPool].map((code) => ({ code, kind: 'bureau', apiKeys: [] })) });
   const keys = SqliteKeyStore.open(join(dir, `keys-${recipients}.sqlite`));
-  const dispatcher = new Dispatcher(store, channel, ledger, directory, systemClock, new PersonalDataVault(keys), new AuditTrail(null), new ExchangeMetrics(), new EngineProbes());
+  const dispatcher = new Dispatcher(
+    store,
+    channel,
+    ledger,
+    directory,
+    systemClock,
+    new PersonalDataVault(keys),
+    new AuditTrail(null),
+    new ExchangeMetrics(),
+    new EngineProbes(),
+  );
   const started = performance.now();
   await dispatcher.onApplicationBootstrap();
   while ((await ledger.checkpoint()) !== head) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -174,10 +195,14 @@ async function main() {
     console.log(`\nmachine: ${machine()}, Kafka at ${brokers.join(',')}`);
     console.log('| run | result | | | | |\n| --- | --- | --- | --- | --- | --- |');
     console.log(latency);
-    console.log('\n| recipients per message | messages | deliveries | seconds | deliveries/s | ms per message | × the cost of 1 |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(
+      '\n| recipients per message | messages | deliveries | seconds | deliveries/s | ms per message | × the cost of 1 |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
     const perMessage = (run: (typeof fanOut)[number]) => (run.seconds * 1000) / fanOutEvents;
     for (const run of fanOut) {
-      console.log(`| ${run.recipients} | ${fanOutEvents} | ${run.deliveries} | ${round(run.seconds, 2)} | ${round(run.deliveries / run.seconds, 0)} | ${round(perMessage(run), 3)} | ${round(perMessage(run) / perMessage(fanOut[0]), 2)} |`);
+      console.log(
+        `| ${run.recipients} | ${fanOutEvents} | ${run.deliveries} | ${round(run.seconds, 2)} | ${round(run.deliveries / run.seconds, 0)} | ${round(perMessage(run), 3)} | ${round(perMessage(run) / perMessage(fanOut[0]), 2)} |`,
+      );
     }
     console.log(`\n${raw}`);
   } finally {

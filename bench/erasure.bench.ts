@@ -53,7 +53,10 @@ const PARTIES = ['NCB-IT', 'NCB-GR', 'NCB-ES', 'NCB-NE', 'EUROPOL', 'FRONTEX', '
 const FLAGGED = ['stolen', 'lost', 'forged', 'counterfeit', 'impostor_use'];
 const apiKey = (party: string) => `demo-${party.toLowerCase()}`;
 
-const demo = JSON.parse(readFileSync(DEMO_PARTIES_FILE, 'utf8')) as { operations: { id: string; members: string[] }[]; taskForces: { id: string; members: string[] }[] };
+const demo = JSON.parse(readFileSync(DEMO_PARTIES_FILE, 'utf8')) as {
+  operations: { id: string; members: string[] }[];
+  taskForces: { id: string; members: string[] }[];
+};
 const MEMBERS = {
   operation: demo.operations.find((group) => group.id === OPERATION)!.members,
   taskForce: demo.taskForces.find((group) => group.id === TASK_FORCE)!.members,
@@ -139,7 +142,11 @@ function seedCases(): SeedCase[] {
     const recipients = new Set<string>();
     for (let n = 1 + Math.floor(random() * 3); n > 0; n--) recipients.add(pick(others));
     const distribution =
-      scope === 'operation' ? { scope, operations: [OPERATION] } : scope === 'taskForce' ? { scope, taskForces: [TASK_FORCE] } : { scope, recipients: [...recipients] };
+      scope === 'operation'
+        ? { scope, operations: [OPERATION] }
+        : scope === 'taskForce'
+          ? { scope, taskForces: [TASK_FORCE] }
+          : { scope, recipients: [...recipients] };
     return { caseId: `${owner.slice(4)}-2026-${String(index + 1).padStart(7, '0')}`, owner, scope, distribution };
   });
 }
@@ -176,7 +183,8 @@ async function postAll(items: readonly { party: string; body: string }[], label:
       const answer = await request(party, 'POST', '/v1/messages', body);
       if (answer.status !== 201) throw new Error(`${label}: POST /v1/messages answered ${answer.status}: ${answer.body.slice(0, 300)}`);
       positions[index] = BigInt((JSON.parse(answer.body) as { position: string }).position);
-      if (++done % 2_000 === 0) console.log(`  ${label}: ${thousands(done)} of ${thousands(items.length)} (${thousands(done / ((performance.now() - started) / 1000))}/s)`);
+      if (++done % 2_000 === 0)
+        console.log(`  ${label}: ${thousands(done)} of ${thousands(items.length)} (${thousands(done / ((performance.now() - started) / 1000))}/s)`);
     }
   };
   await Promise.all(Array.from({ length: connections }, worker));
@@ -217,7 +225,12 @@ class NoticeStreams {
   private openOne(party: string, after: bigint): Promise<void> {
     return new Promise((resolve, reject) => {
       const outgoing = http.get(
-        { host: '127.0.0.1', port, path: `/v1/feed?after=${after}&limit=1000`, headers: { authorization: `Bearer ${apiKey(party)}`, accept: 'text/event-stream' } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: `/v1/feed?after=${after}&limit=1000`,
+          headers: { authorization: `Bearer ${apiKey(party)}`, accept: 'text/event-stream' },
+        },
         (response) => {
           if (response.statusCode !== 200) return reject(new Error(`the feed of ${party} answered ${response.statusCode}`));
           response.setEncoding('utf8');
@@ -256,7 +269,10 @@ class NoticeStreams {
     const known = this.byKey.get(key);
     if (known) return Promise.resolve(known);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no erasure.notice for ${caseId} in the feed of ${party} within ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`no erasure.notice for ${caseId} in the feed of ${party} within ${STEP_TIMEOUT_MS} ms`)),
+        STEP_TIMEOUT_MS,
+      );
       this.waiters.set(key, (notice) => {
         clearTimeout(timer);
         resolve(notice);
@@ -274,7 +290,11 @@ class NoticeStreams {
 interface TimelineEntry {
   readonly messageId: string;
   readonly type: string;
-  readonly body: { persons?: { ref: string }[]; documents?: { ref: string; holderRef?: string; number?: string; status?: string }[]; payments?: { payerRef?: string; payeeRef?: string }[] };
+  readonly body: {
+    persons?: { ref: string }[];
+    documents?: { ref: string; holderRef?: string; number?: string; status?: string }[];
+    payments?: { payerRef?: string; payeeRef?: string }[];
+  };
   readonly recipients?: { party: string }[];
 }
 
@@ -321,18 +341,23 @@ async function prepare({ seedCase, ref }: ErasureTarget) {
   const held = timeline.entries.flatMap((entry) => entry.body?.documents ?? []).filter((document) => document.holderRef === ref);
   const heldRefs = [...new Set(held.map((document) => document.ref))];
   const flagged = [...new Set(held.filter((document) => document.status && FLAGGED.includes(document.status)).map((document) => document.number!))];
-  const boardReaders = seedCase.scope === 'recipients' || flagged.length === 0 ? [] : readers.filter((party) => MEMBERS[seedCase.scope as 'operation' | 'taskForce'].includes(party));
+  const boardReaders =
+    seedCase.scope === 'recipients' || flagged.length === 0
+      ? []
+      : readers.filter((party) => MEMBERS[seedCase.scope as 'operation' | 'taskForce'].includes(party));
   // Untimed: the copies hold the person before (each reader's summary; the board lists its documents).
   for (const reader of readers) {
     const summary = await getJson<Summary>(reader, `/v1/cases/${seedCase.caseId}`);
-    if (!summary.persons.some((person) => person.ref === ref && !person.erased)) throw new Error(`${seedCase.caseId}: the summary of ${reader} does not show ${ref} before the erasure`);
+    if (!summary.persons.some((person) => person.ref === ref && !person.erased))
+      throw new Error(`${seedCase.caseId}: the summary of ${reader} does not show ${ref} before the erasure`);
   }
   let boardBytes = 0;
   if (boardReaders.length > 0) {
     const board = await request(boardReaders[0], 'GET', boardPath(seedCase.scope));
     boardBytes = Buffer.byteLength(board.body);
     const missing = flagged.filter((number) => !board.body.includes(`"${number}"`));
-    if (board.status !== 200 || missing.length > 0) throw new Error(`${seedCase.caseId}: the board of ${boardReaders[0]} answered ${board.status} and misses ${missing.join(', ')} before the erasure`);
+    if (board.status !== 200 || missing.length > 0)
+      throw new Error(`${seedCase.caseId}: the board of ${boardReaders[0]} answered ${board.status} and misses ${missing.join(', ')} before the erasure`);
   }
   return { messages: naming.length, recipients, readers, heldRefs, flagged, boardReaders, boardBytes };
 }
@@ -340,7 +365,9 @@ async function prepare({ seedCase, ref }: ErasureTarget) {
 function summaryShowsErasure(summary: Summary, ref: string, heldRefs: readonly string[]): boolean {
   const person = summary.persons.find((item) => item.ref === ref);
   if (!person || person.erased !== true || Object.keys(person).length !== 2) return false;
-  return heldRefs.every((documentRef) => summary.documents.some((document) => document.ref === documentRef && document.erased === true && Object.keys(document).length === 2));
+  return heldRefs.every((documentRef) =>
+    summary.documents.some((document) => document.ref === documentRef && document.erased === true && Object.keys(document).length === 2),
+  );
 }
 
 async function erase(target: ErasureTarget, notices: NoticeStreams): Promise<ErasureTiming> {
@@ -349,7 +376,12 @@ async function erase(target: ErasureTarget, notices: NoticeStreams): Promise<Era
   const plan = await prepare(target);
   const started = performance.now();
   const since = () => performance.now() - started;
-  const posted = await request(owner, 'POST', `/v1/cases/${caseId}/erasures`, JSON.stringify({ personRefs: [ref], reason: 'inaccurate: wrong person identified', legalBasis: 'LED Art. 16(2)' }));
+  const posted = await request(
+    owner,
+    'POST',
+    `/v1/cases/${caseId}/erasures`,
+    JSON.stringify({ personRefs: [ref], reason: 'inaccurate: wrong person identified', legalBasis: 'LED Art. 16(2)' }),
+  );
   const post = since();
   if (posted.status !== 201) throw new Error(`POST /v1/cases/${caseId}/erasures answered ${posted.status}: ${posted.body.slice(0, 300)}`);
   const position = BigInt((JSON.parse(posted.body) as { position: string }).position);
@@ -359,7 +391,8 @@ async function erase(target: ErasureTarget, notices: NoticeStreams): Promise<Era
       const notice = await notices.waitFor(caseId, party);
       if (!notice.personRefs?.includes(ref)) throw new Error(`the notice of ${caseId} to ${party} names ${JSON.stringify(notice.personRefs)}, not ${ref}`);
       // Every message of the case went to the same parties: each notice names every message naming the person.
-      if (notice.messageIds.length !== plan.messages) throw new Error(`the notice of ${caseId} to ${party} names ${notice.messageIds.length} messages, not ${plan.messages}`);
+      if (notice.messageIds.length !== plan.messages)
+        throw new Error(`the notice of ${caseId} to ${party} names ${notice.messageIds.length} messages, not ${plan.messages}`);
       return notice.at - started;
     }),
   ).then((times) => Math.max(0, ...times));
@@ -376,7 +409,9 @@ async function erase(target: ErasureTarget, notices: NoticeStreams): Promise<Era
     plan.boardReaders.length === 0
       ? Promise.resolve(undefined)
       : (async () => {
-          boardsProjected = await until(`the boards projection past ${position}`, async () => ((await projectionsPast(position, ['boards'])) ? since() : undefined));
+          boardsProjected = await until(`the boards projection past ${position}`, async () =>
+            (await projectionsPast(position, ['boards'])) ? since() : undefined,
+          );
           const times = await Promise.all(
             plan.boardReaders.map((reader) =>
               until(`the board of ${reader} without ${plan.flagged.join(', ')}`, async () => {
@@ -420,7 +455,11 @@ async function main(): Promise<void> {
   port = await freePort();
   let server: ChildProcess | undefined;
   const notices = new NoticeStreams();
-  const load: string[] = [`at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
+  const load: string[] = [
+    `at start ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  ];
   try {
     console.log(`machine: ${machine()}; load average ${load[0]}`);
     server = await startServer('../apps/exchange/src/main.ts', { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
@@ -429,16 +468,37 @@ async function main(): Promise<void> {
     const cases = seedCases();
     console.log(`1/3 seeding ${thousands(caseCount)} cases (case.opened, then case.updated naming P1) through POST /v1/messages, ${connections} in flight…`);
     const seedStarted = performance.now();
-    await postAll(cases.map((seedCase, index) => ({ party: seedCase.owner, body: openedBody(seedCase, index) })), 'case.opened');
-    await postAll(cases.map((seedCase) => ({ party: seedCase.owner, body: updatedBody(seedCase) })), 'case.updated');
+    await postAll(
+      cases.map((seedCase, index) => ({ party: seedCase.owner, body: openedBody(seedCase, index) })),
+      'case.opened',
+    );
+    await postAll(
+      cases.map((seedCase) => ({ party: seedCase.owner, body: updatedBody(seedCase) })),
+      'case.updated',
+    );
     const mark = realisticCaseOpened('IT-2026-9999999', randomUUID(), 'NCB-IT', new Date());
-    const [markPosition] = await postAll([{ party: 'NCB-IT', body: JSON.stringify({ ...mark, header: { ...mark.header, distribution: { scope: 'recipients', recipients: PARTIES.filter((party) => party !== 'NCB-IT') } } }) }], 'mark');
+    const [markPosition] = await postAll(
+      [
+        {
+          party: 'NCB-IT',
+          body: JSON.stringify({
+            ...mark,
+            header: { ...mark.header, distribution: { scope: 'recipients', recipients: PARTIES.filter((party) => party !== 'NCB-IT') } },
+          }),
+        },
+      ],
+      'mark',
+    );
     const postedSeconds = (performance.now() - seedStarted) / 1000;
     for (const party of PARTIES.filter((p) => p !== 'NCB-IT')) {
-      await until(`the mark in the feed of ${party}`, async () => {
-        const page = await getJson<{ items: { cursor: string }[] }>(party, `/v1/feed?after=${markPosition - 1n}&limit=1`);
-        return page.items.some((item) => BigInt(item.cursor) === markPosition) ? true : undefined;
-      }, 600_000);
+      await until(
+        `the mark in the feed of ${party}`,
+        async () => {
+          const page = await getJson<{ items: { cursor: string }[] }>(party, `/v1/feed?after=${markPosition - 1n}&limit=1`);
+          return page.items.some((item) => BigInt(item.cursor) === markPosition) ? true : undefined;
+        },
+        600_000,
+      );
     }
     const deliveredSeconds = (performance.now() - seedStarted) / 1000;
     await until('both projections past the mark', async () => ((await projectionsPast(markPosition)) ? true : undefined), 600_000);
@@ -450,7 +510,11 @@ async function main(): Promise<void> {
       `to 1–3 recipients ${thousands(scopes.recipients)}): posted in ${round(postedSeconds)} s (${thousands((2 * caseCount + 1) / postedSeconds)} messages/s), every feed caught up at ${round(deliveredSeconds)} s, ` +
       `both projections at ${round(caughtUpSeconds)} s; server RSS ${round(rssMiB(pid))} MiB`;
     console.log(`  ${seedLine}`);
-    load.push(`after the seed ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    load.push(
+      `after the seed ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
 
     console.log(`2/3 opening one SSE feed stream per party (${PARTIES.length}) after the mark…`);
     await notices.open(PARTIES, markPosition);
@@ -487,7 +551,11 @@ async function main(): Promise<void> {
     }
     const erasureSeconds = (performance.now() - erasuresStarted) / 1000;
     const cpuPerErasure = (cpuMs(pid) - cpuBefore) / erasureCount;
-    load.push(`at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    load.push(
+      `at the end ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     await sleep(500);
 
     // Checks: every notice went to a party that received a message naming the person, and no other; the owner's
@@ -497,21 +565,30 @@ async function main(): Promise<void> {
     const duplicates = notices.all.length - new Set(notices.all.map(({ party, notice }) => `${notice.caseId} ${party}`)).size;
     let timelinesAgree = 0;
     for (const timing of timings) {
-      const shown = await noticeRecipientsOf(cases.find((seedCase) => seedCase.caseId === timing.caseId)!, timing.ref);
+      const shown = await noticeRecipientsOf(
+        cases.find((seedCase) => seedCase.caseId === timing.caseId)!,
+        timing.ref,
+      );
       if (shown.join() === timing.recipients.join()) timelinesAgree += 1;
     }
 
     const rows: [string, number[]][] = [
       ['POST /v1/cases/{id}/erasures answered (201)', timings.map((t) => t.post)],
-      ['(a) every recipient\'s SSE feed holds the erasure.notice', timings.map((t) => t.feed)],
-      ['(b) every entitled reader\'s GET /v1/cases/{id} shows the placeholders', timings.map((t) => t.summaries)],
+      ["(a) every recipient's SSE feed holds the erasure.notice", timings.map((t) => t.feed)],
+      ["(b) every entitled reader's GET /v1/cases/{id} shows the placeholders", timings.map((t) => t.summaries)],
       ['(c) boards projection past the erasure (/health)', timings.filter((t) => t.boardsProjected !== undefined).map((t) => t.boardsProjected!)],
-      ['(c) every board reader\'s GET of the board no longer lists the documents', timings.filter((t) => t.boards !== undefined).map((t) => t.boards!)],
+      ["(c) every board reader's GET of the board no longer lists the documents", timings.filter((t) => t.boards !== undefined).map((t) => t.boards!)],
       ['**all of (a), (b), (c)**', timings.map((t) => t.all)],
     ];
     const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
     const out: string[] = [];
-    out.push('', `machine: ${machine()}`, `bench:erasure took ${round((performance.now() - startedAt) / 1000)} s; load average (1, 5, 15 min) ${load.join('; ')}`, '', seedLine + '.');
+    out.push(
+      '',
+      `machine: ${machine()}`,
+      `bench:erasure took ${round((performance.now() - startedAt) / 1000)} s; load average (1, 5, 15 min) ${load.join('; ')}`,
+      '',
+      seedLine + '.',
+    );
     out.push(
       `${erasureCount} erasures of one person each, ${rate > 0 ? `${rate} a second` : 'one after another'}, in ${round(erasureSeconds, 1)} s (with the untimed checks before each); ` +
         `server CPU ${round(cpuPerErasure, 1)} ms an erasure (all threads, including the polling reads); polled every ${pollMs} ms.`,
@@ -531,10 +608,24 @@ async function main(): Promise<void> {
     }
     out.push(
       '',
-      `Checks: ${notices.all.length} notices received, ${expected.size} expected; ${unexpected.length === 0 ? 'none to a party that received nothing of the person' : `${unexpected.length} UNEXPECTED: ${unexpected.slice(0, 5).map(({ party, notice }) => `${notice.caseId} → ${party}`).join(', ')}`}; ` +
+      `Checks: ${notices.all.length} notices received, ${expected.size} expected; ${
+        unexpected.length === 0
+          ? 'none to a party that received nothing of the person'
+          : `${unexpected.length} UNEXPECTED: ${unexpected
+              .slice(0, 5)
+              .map(({ party, notice }) => `${notice.caseId} → ${party}`)
+              .join(', ')}`
+      }; ` +
         `${duplicates === 0 ? 'none twice' : `${duplicates} DUPLICATES`}; the owner's timeline shows the notices received by exactly those parties for ${timelinesAgree} of ${timings.length} erasures; ` +
         `every summary and board read back as described (a step not reached within ${STEP_TIMEOUT_MS / 1000} s stops the benchmark).`,
-      `Slowest: ${[...timings].sort((a, b) => b.all - a.all).slice(0, 5).map((t) => `${t.caseId} ${t.ref} ${round(t.all, 0)} ms (POST ${round(t.post, 0)}, feed ${round(t.feed, 0)}, summaries ${round(t.summaries, 0)}${t.boards === undefined ? '' : `, board ${round(t.boards, 0)}`})`).join('; ')}.`,
+      `Slowest: ${[...timings]
+        .sort((a, b) => b.all - a.all)
+        .slice(0, 5)
+        .map(
+          (t) =>
+            `${t.caseId} ${t.ref} ${round(t.all, 0)} ms (POST ${round(t.post, 0)}, feed ${round(t.feed, 0)}, summaries ${round(t.summaries, 0)}${t.boards === undefined ? '' : `, board ${round(t.boards, 0)}`})`,
+        )
+        .join('; ')}.`,
     );
     console.log(out.join('\n'));
   } finally {

@@ -67,21 +67,24 @@ function openSse(port: number, path: string, until: (lastId: string, count: numb
     resolveOpened = resolve;
     done.catch(reject);
   });
-  const request = http.get({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${READER_KEY}`, accept: 'text/event-stream' }, agent: false }, (response) => {
-    if (response.statusCode !== 200) return rejectDone(new Error(`GET ${path} answered ${response.statusCode}`));
-    resolveOpened();
-    response.setEncoding('utf8');
-    response.on(
-      'data',
-      sseIdCounter((count, lastId) => {
-        if (!until(lastId, count)) return;
-        resolveDone(count);
-        request.destroy();
-      }),
-    );
-    response.on('error', () => undefined);
-    return undefined;
-  });
+  const request = http.get(
+    { host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${READER_KEY}`, accept: 'text/event-stream' }, agent: false },
+    (response) => {
+      if (response.statusCode !== 200) return rejectDone(new Error(`GET ${path} answered ${response.statusCode}`));
+      resolveOpened();
+      response.setEncoding('utf8');
+      response.on(
+        'data',
+        sseIdCounter((count, lastId) => {
+          if (!until(lastId, count)) return;
+          resolveDone(count);
+          request.destroy();
+        }),
+      );
+      response.on('error', () => undefined);
+      return undefined;
+    },
+  );
   request.on('error', (error) => rejectDone(error));
   return { request, opened, done };
 }
@@ -100,7 +103,9 @@ async function main(): Promise<void> {
     const drained = await openSse(drainServer.port, '/v1/feed?limit=1000', (lastId) => lastId === last).done;
     const seconds = (performance.now() - started) / 1000;
     console.log(`\n| run | deliveries | seconds | deliveries/s | server RSS after, MiB |\n| --- | ---: | ---: | ---: | ---: |`);
-    console.log(`| one SSE reader drains the backlog | ${drained} | ${round(seconds, 2)} | ${Math.round(drained / seconds)} | ${round(rssMiB(drainServer.process.pid!))} |`);
+    console.log(
+      `| one SSE reader drains the backlog | ${drained} | ${round(seconds, 2)} | ${Math.round(drained / seconds)} | ${round(rssMiB(drainServer.process.pid!))} |`,
+    );
   } finally {
     await stop(drainServer.process);
   }
@@ -121,7 +126,9 @@ async function main(): Promise<void> {
       samples.push(round(rssMiB(pid)));
     }
     idle.forEach((stream) => stream.request.destroy());
-    console.log(`\n${idleConnections} idle SSE connections (heartbeat every 1 s) for ${idleSeconds} s: server RSS ${round(before)} MiB before, ${round(open)} MiB with them open, then every 5 s: ${samples.join(', ')} MiB`);
+    console.log(
+      `\n${idleConnections} idle SSE connections (heartbeat every 1 s) for ${idleSeconds} s: server RSS ${round(before)} MiB before, ${round(open)} MiB with them open, then every 5 s: ${samples.join(', ')} MiB`,
+    );
     console.log(`  ≈ ${round(((Math.max(open, ...samples) - before) * 1024) / idleConnections)} KiB per connection at the highest sample`);
   } finally {
     await stop(idleServer.process);

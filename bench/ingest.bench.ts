@@ -158,7 +158,8 @@ interface MemorySample {
 }
 
 const cpuTotal = (r: LoadResult) => (r.cpu === undefined ? undefined : r.cpu.main + r.cpu.background);
-const cpuText = (r: LoadResult) => (r.cpu === undefined ? '–' : `${Math.round(r.cpu.main + r.cpu.background)} (${Math.round(r.cpu.main)} + ${Math.round(r.cpu.background)})`);
+const cpuText = (r: LoadResult) =>
+  r.cpu === undefined ? '–' : `${Math.round(r.cpu.main + r.cpu.background)} (${Math.round(r.cpu.main)} + ${Math.round(r.cpu.background)})`;
 const formatNumber = (value: number) => Math.round(value).toLocaleString('en-US');
 
 /** Measures the server tree's and this process's CPU around `run`, and adds them, per accepted message, to its result. */
@@ -362,7 +363,10 @@ async function grpcStream(label: string, address: string, options: { seconds: nu
     let timer: NodeJS.Timeout | undefined;
     let failure: string | undefined;
     try {
-      await Promise.race([ended, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${sent - answered} answers still missing 120 s after the end`)), 120_000)))]);
+      await Promise.race([
+        ended,
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${sent - answered} answers still missing 120 s after the end`)), 120_000))),
+      ]);
     } catch (error) {
       failure = (error as Error).message;
       call.cancel();
@@ -407,7 +411,14 @@ async function rawAppends(seconds: number, concurrency: number): Promise<LoadRes
       const started = performance.now();
       await store.append(
         `case-${caseId}`,
-        [{ id: message.header.messageId, type: 'CaseOpened', data: { message, receivedAt: new Date().toISOString(), entitledParties: ['EUROPOL', 'NCB-IT'] }, metadata: { messageId: message.header.messageId, caseId, sender: 'NCB-IT' } }],
+        [
+          {
+            id: message.header.messageId,
+            type: 'CaseOpened',
+            data: { message, receivedAt: new Date().toISOString(), entitledParties: ['EUROPOL', 'NCB-IT'] },
+            metadata: { messageId: message.header.messageId, caseId, sender: 'NCB-IT' },
+          },
+        ],
         0,
       );
       latencies.push(performance.now() - started);
@@ -418,7 +429,16 @@ async function rawAppends(seconds: number, concurrency: number): Promise<LoadRes
   rmSync(dir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   const at = (q: number) => round(percentile(latencies, q), 2);
-  return { label: `raw SQLite appends (${concurrency} concurrent, this process)`, perSecond: round(latencies.length / seconds, 0), ok: latencies.length, refused: 0, errors: 0, p50: at(0.5), p99: at(0.99), max: at(1) };
+  return {
+    label: `raw SQLite appends (${concurrency} concurrent, this process)`,
+    perSecond: round(latencies.length / seconds, 0),
+    ok: latencies.length,
+    refused: 0,
+    errors: 0,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: at(1),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -461,7 +481,9 @@ function storedOf(dataDir: string): EncryptionRun['stored'] {
   const events = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
   let stored: { events: number; sealed: number };
   try {
-    stored = events.prepare(`SELECT COUNT(*) AS events, COALESCE(SUM(instr(data, '"sealed":{') > 0), 0) AS sealed FROM events WHERE stream_name LIKE 'case-%'`).get() as typeof stored;
+    stored = events
+      .prepare(`SELECT COUNT(*) AS events, COALESCE(SUM(instr(data, '"sealed":{') > 0), 0) AS sealed FROM events WHERE stream_name LIKE 'case-%'`)
+      .get() as typeof stored;
   } finally {
     events.close();
   }
@@ -493,12 +515,18 @@ async function encryptionRun(encryption: Encryption, index: number): Promise<Enc
   const server = await serverOn(encryption);
   try {
     await load('warm-up', `${server.base}/v1/messages`, { connections, duration: 3 });
-    const result = await load(`POST /v1/messages, ${connections} clients, encryption ${encryption} (run ${index})`, `${server.base}/v1/messages`, { connections, duration, pid: server.pid });
+    const result = await load(`POST /v1/messages, ${connections} clients, encryption ${encryption} (run ${index})`, `${server.base}/v1/messages`, {
+      connections,
+      duration,
+      pid: server.pid,
+    });
     await pause(AFTER_AUTOCANNON_MS);
     await server.stop();
     const run: EncryptionRun = { ...result, encryption, stored: storedOf(server.dataDir) };
     logResult(run);
-    console.error(`    stored ${run.stored.events} events, ${run.stored.sealed} with sealed values, ${run.stored.keys} data keys of ${run.stored.keyCases} cases`);
+    console.error(
+      `    stored ${run.stored.events} events, ${run.stored.sealed} with sealed values, ${run.stored.keys} data keys of ${run.stored.keyCases} cases`,
+    );
     return run;
   } finally {
     await server.stop();
@@ -547,7 +575,11 @@ async function mainServer(step: (text: string) => void): Promise<MainResults> {
         return result;
       };
       const singleRun = () =>
-        storing(() => load(`POST /v1/messages, ${connections} clients (round ${r + 1})`, `${base}/v1/messages`, { connections, duration, pid }), connections, AFTER_AUTOCANNON_MS);
+        storing(
+          () => load(`POST /v1/messages, ${connections} clients (round ${r + 1})`, `${base}/v1/messages`, { connections, duration, pid }),
+          connections,
+          AFTER_AUTOCANNON_MS,
+        );
       if (r % 2 === 0) {
         const bare = await bareRun();
         pairs.push({ bare, single: await singleRun() });
@@ -562,11 +594,27 @@ async function mainServer(step: (text: string) => void): Promise<MainResults> {
     logResult(fastify);
 
     step(`${batchClients} clients posting NDJSON batches of ${batchSize} to POST /v1/messages:batch for ${duration} s…`);
-    const batch = await storing(() => ndjsonBatches(`POST /v1/messages:batch, ${batchClients} clients × ${batchSize} a batch`, base, { clients: batchClients, size: batchSize, seconds: duration, pid }), 0, 0);
+    const batch = await storing(
+      () =>
+        ndjsonBatches(`POST /v1/messages:batch, ${batchClients} clients × ${batchSize} a batch`, base, {
+          clients: batchClients,
+          size: batchSize,
+          seconds: duration,
+          pid,
+        }),
+      0,
+      0,
+    );
 
     step(`one gRPC SubmitMessages stream, ${grpcFrame} a frame, window ${grpcWindow}, for ${duration} s…`);
     const stream = await storing(
-      () => grpcStream(`gRPC SubmitMessages, 1 stream, ${grpcFrame} a frame, window ${grpcWindow}`, server.grpcAddress, { seconds: duration, window: grpcWindow, frame: grpcFrame, pid }),
+      () =>
+        grpcStream(`gRPC SubmitMessages, 1 stream, ${grpcFrame} a frame, window ${grpcWindow}`, server.grpcAddress, {
+          seconds: duration,
+          window: grpcWindow,
+          frame: grpcFrame,
+          pid,
+        }),
       0,
       0,
     );
@@ -582,7 +630,12 @@ async function mainServer(step: (text: string) => void): Promise<MainResults> {
       const sampler = setInterval(sample, every * 1000);
       soakResult = await storing(
         async () => {
-          const result = await load(`POST /v1/messages at ${rate}/s offered, ${soak} s`, `${base}/v1/messages`, { connections, duration: soak, overallRate: rate, pid });
+          const result = await load(`POST /v1/messages at ${rate}/s offered, ${soak} s`, `${base}/v1/messages`, {
+            connections,
+            duration: soak,
+            overallRate: rate,
+            pid,
+          });
           clearInterval(sampler);
           if (Date.now() - started - memory[memory.length - 1].at * 1000 > 500) sample();
           return result;
@@ -610,7 +663,9 @@ function printEncryption(runs: EncryptionRun[]): void {
   console.log('| load | per second | 2xx | non-2xx | errors | p50 ms | p99 ms | max ms | server CPU µs a message (main + background) |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of runs) console.log(`| ${r.label} | ${r.perSecond} | ${r.ok} | ${r.refused} | ${r.errors} | ${r.p50} | ${r.p99} | ${r.max} | ${cpuText(r)} |`);
-  console.log(`\n| encryption on / off, ${connections} clients, ${duration} s | off, mean | on, mean | on / off, of the means | on / off, each round (median) | target |`);
+  console.log(
+    `\n| encryption on / off, ${connections} clients, ${duration} s | off, mean | on, mean | on / off, of the means | on / off, each round (median) | target |`,
+  );
   console.log('| --- | ---: | ---: | ---: | --- | --- |');
   const row = (what: string, value: (run: EncryptionRun) => number, target?: (ratio: number) => string) => {
     const byRound: number[] = [];
@@ -624,7 +679,11 @@ function printEncryption(runs: EncryptionRun[]): void {
       `| ${what} | ${round(mean(off.map(value)), 1)} | ${round(mean(on.map(value)), 1)} | ${ratioOfMeans.toFixed(3)} | ${byRound.map((x) => x.toFixed(3)).join(', ')}${byRound.length > 0 ? ` (**${median(byRound).toFixed(3)}**)` : ''} | ${verdict} |`,
     );
   };
-  row('accepted messages/s', (r) => r.perSecond, (ratio) => `≥ ${ENCRYPTION_RATIO_TARGET}: ${ratio >= ENCRYPTION_RATIO_TARGET ? 'met' : '**not met**'} (median of rounds)`);
+  row(
+    'accepted messages/s',
+    (r) => r.perSecond,
+    (ratio) => `≥ ${ENCRYPTION_RATIO_TARGET}: ${ratio >= ENCRYPTION_RATIO_TARGET ? 'met' : '**not met**'} (median of rounds)`,
+  );
   row('p50 ms', (r) => r.p50);
   row('p99 ms', (r) => r.p99);
   row('server CPU µs a message', (r) => cpuTotal(r)!);
@@ -662,7 +721,9 @@ async function main() {
   const runs: EncryptionRun[] = [];
   if (encryptionRounds > 0) {
     const order: Encryption[] = Array.from({ length: encryptionRounds }, (_, r) => (r % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const))).flat();
-    step(`${encryptionRounds} round(s) of encryption off/on, ${connections} clients, 3 s warm-up + ${duration} s on POST /v1/messages, each on a fresh server: ${order.join(', ')}…`);
+    step(
+      `${encryptionRounds} round(s) of encryption off/on, ${connections} clients, 3 s warm-up + ${duration} s on POST /v1/messages, each on a fresh server: ${order.join(', ')}…`,
+    );
     for (const [index, encryption] of order.entries()) runs.push(await encryptionRun(encryption, index + 1));
   }
 
@@ -676,14 +737,21 @@ async function main() {
   const tookSeconds = round((performance.now() - startedAt) / 1000);
   const loadAverage = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
   console.log(`\n## bench:ingest\n\nmachine: ${machine()}; load average before ${loadAverage(loadBefore)}, after ${loadAverage(loadavg())}`);
-  console.log(`bench:ingest took ${tookSeconds} s (--duration ${duration} --connections ${connections} --rounds ${rounds} --batch-clients ${batchClients} --batch-size ${batchSize} --grpc-window ${grpcWindow} --grpc-frame ${grpcFrame} --rate ${rate} --soak ${soak} --encryption-rounds ${encryptionRounds})`);
+  console.log(
+    `bench:ingest took ${tookSeconds} s (--duration ${duration} --connections ${connections} --rounds ${rounds} --batch-clients ${batchClients} --batch-size ${batchSize} --grpc-window ${grpcWindow} --grpc-frame ${grpcFrame} --rate ${rate} --soak ${soak} --encryption-rounds ${encryptionRounds})`,
+  );
   if (runs.length > 0) printEncryption(runs);
 
   const all = [...main.pairs.flatMap((pair) => [pair.bare, pair.single]), main.fastify, main.batch, main.stream, ...(main.soak ? [main.soak] : []), raw];
   console.log('\n### Every load (one server, encryption on; raw appends in this process)\n');
-  console.log('| load | per second | accepted | other answers | errors | p50 ms | p99 ms | max ms | server CPU µs a message (main + background) | client CPU % of a core |');
+  console.log(
+    '| load | per second | accepted | other answers | errors | p50 ms | p99 ms | max ms | server CPU µs a message (main + background) | client CPU % of a core |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of all) console.log(`| ${r.label} | ${r.perSecond} | ${r.ok} | ${r.refused} | ${r.errors} | ${r.p50} | ${r.p99} | ${r.max} | ${cpuText(r)} | ${r.clientCpu ?? '–'} |`);
+  for (const r of all)
+    console.log(
+      `| ${r.label} | ${r.perSecond} | ${r.ok} | ${r.refused} | ${r.errors} | ${r.p50} | ${r.p99} | ${r.max} | ${cpuText(r)} | ${r.clientCpu ?? '–'} |`,
+    );
   for (const r of all) if (r.notes) console.log(`- ${r.label}: ${r.notes}`);
 
   const roundRatios = main.pairs.map((pair) => pair.single.perSecond / pair.bare.perSecond);
@@ -702,15 +770,21 @@ async function main() {
     `| 1. single POST /v1/messages, ${connections} clients${medianNote} | ${formatNumber(single.perSecond)} | ${single.p50} | ${single.p99} | bare route | ` +
       `${roundRatios.map((x) => x.toFixed(3)).join(', ')}${roundRatios.length > 1 ? ` (**${singleRatio.toFixed(3)}**)` : ''} | ${toRaw(single.perSecond)} | ≥ ${SINGLE_TO_BARE_TARGET} × bare route | ${verdict(singleRatio >= SINGLE_TO_BARE_TARGET)} |`,
   );
-  console.log(`| bare route (Nest + guard, no store)${medianNote} | ${formatNumber(bare.perSecond)} | ${bare.p50} | ${bare.p99} | – | – | ${toRaw(bare.perSecond)} | (ceiling of 1) | – |`);
-  console.log(`| Fastify route without Nest | ${formatNumber(main.fastify.perSecond)} | ${main.fastify.p50} | ${main.fastify.p99} | – | – | ${toRaw(main.fastify.perSecond)} | – | – |`);
+  console.log(
+    `| bare route (Nest + guard, no store)${medianNote} | ${formatNumber(bare.perSecond)} | ${bare.p50} | ${bare.p99} | – | – | ${toRaw(bare.perSecond)} | (ceiling of 1) | – |`,
+  );
+  console.log(
+    `| Fastify route without Nest | ${formatNumber(main.fastify.perSecond)} | ${main.fastify.p50} | ${main.fastify.p99} | – | – | ${toRaw(main.fastify.perSecond)} | – | – |`,
+  );
   console.log(
     `| 2. NDJSON batches, ${batchClients} clients × ${batchSize} (latency of a batch) | ${formatNumber(main.batch.perSecond)} | ${main.batch.p50} | ${main.batch.p99} | raw store | ${toRaw(main.batch.perSecond)} | ${toRaw(main.batch.perSecond)} | ≥ ${formatNumber(BULK_TARGET)}/s | ${verdict(main.batch.perSecond >= BULK_TARGET)} |`,
   );
   console.log(
     `| 3. gRPC stream, ${grpcFrame} a frame, window ${grpcWindow} (latency of a message) | ${formatNumber(main.stream.perSecond)} | ${main.stream.p50} | ${main.stream.p99} | raw store | ${toRaw(main.stream.perSecond)} | ${toRaw(main.stream.perSecond)} | ≥ ${formatNumber(BULK_TARGET)}/s | ${verdict(main.stream.perSecond >= BULK_TARGET)} |`,
   );
-  console.log(`| 4. raw SQLite appends, ${connections} concurrent (latency of an append) | ${formatNumber(raw.perSecond)} | ${raw.p50} | ${raw.p99} | – | – | 1.000 | (ceiling of 2, 3) | – |`);
+  console.log(
+    `| 4. raw SQLite appends, ${connections} concurrent (latency of an append) | ${formatNumber(raw.perSecond)} | ${raw.p50} | ${raw.p99} | – | – | 1.000 | (ceiling of 2, 3) | – |`,
+  );
   const rss = memoryVerdict(main.memory);
   if (main.soak) {
     console.log(
@@ -728,7 +802,9 @@ async function main() {
     storeOk &&= ok;
     console.log(
       `- ${check.label}: stored ${check.stored}, accepted ${check.accepted}` +
-        (check.slack === 0 ? ` → ${ok ? 'equal' : `**${extra > 0 ? extra + ' more stored' : -extra + ' fewer stored'}**`}` : ` → ${extra} more stored (requests in flight when autocannon stopped, at most ${check.slack}): ${ok ? 'ok' : '**not ok**'}`),
+        (check.slack === 0
+          ? ` → ${ok ? 'equal' : `**${extra > 0 ? extra + ' more stored' : -extra + ' fewer stored'}**`}`
+          : ` → ${extra} more stored (requests in flight when autocannon stopped, at most ${check.slack}): ${ok ? 'ok' : '**not ok**'}`),
     );
   }
   console.log(storeOk ? 'store check: ok' : 'store check: **FAILED**');

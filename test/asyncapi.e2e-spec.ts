@@ -6,7 +6,16 @@ import { Kafka, logLevel } from 'kafkajs';
 import { CmfMessage, MESSAGE_TYPES, MessageType, PRIORITIES, validateCmfMessage } from '@cmx/contracts';
 import { exampleMessage } from '@cmx/contracts/testing';
 import { AnyCaseEvent, CaseState, caseStreamName, decide, decideProtection, evolve, initialCaseState } from '@cmx/case-domain';
-import { Delivery, DELIVERY_HEADERS, DeliveryPayload, deliveryHeaders, ErasureNoticePayload, KafkaDeliveryChannel, MessagePayload, partyTopic } from '@cmx/delivery';
+import {
+  Delivery,
+  DELIVERY_HEADERS,
+  DeliveryPayload,
+  deliveryHeaders,
+  ErasureNoticePayload,
+  KafkaDeliveryChannel,
+  MessagePayload,
+  partyTopic,
+} from '@cmx/delivery';
 import type { StoredEvent } from '@cmx/event-store';
 import { PartyDirectory } from '@cmx/parties';
 import { loadConfig } from '@cmx/platform';

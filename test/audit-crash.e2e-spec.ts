@@ -65,7 +65,11 @@ describe('kill -9 of the exchange during a load of posts and reads', () => {
         const response = await fetch(`${current.baseUrl}${path}`, {
           method,
           body: body === undefined ? undefined : JSON.stringify(body),
-          headers: { authorization: `Bearer ${DEMO_KEYS[party]}`, 'x-request-id': requestId, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${DEMO_KEYS[party]}`,
+            'x-request-id': requestId,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           signal: AbortSignal.timeout(10_000),
         });
         return { status: response.status, body: JSON.parse(await response.text()) };

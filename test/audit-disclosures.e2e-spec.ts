@@ -50,7 +50,10 @@ async function ledgerRecipients(exchange: InProcessExchange, sender: string, cas
   const recipients = new Map<string, string[]>();
   for (const entry of body.entries) {
     if (entry.sender !== sender) continue;
-    recipients.set(entry.messageId, entry.recipients.map((recipient: { party: string; channel: string }) => `${recipient.party}:${recipient.channel}`));
+    recipients.set(
+      entry.messageId,
+      entry.recipients.map((recipient: { party: string; channel: string }) => `${recipient.party}:${recipient.channel}`),
+    );
   }
   return recipients;
 }
@@ -69,7 +72,10 @@ describe('disclose entries: each delivery the dispatcher records leaves one, wri
     expect((await client('NCB-ES').request('PUT', '/v1/subscriptions', JSON.stringify({ filters: [{ types: ['case.closed'] }] }))).status).toBe(200);
     const caseA = newCaseId();
     const caseB = newCaseId();
-    const opened = messageOf('case.opened', { caseId: caseA, header: { distribution: { scope: 'recipients', recipients: ['NCB-GR', 'NCB-ES', 'EUROPOL'] } as never } });
+    const opened = messageOf('case.opened', {
+      caseId: caseA,
+      header: { distribution: { scope: 'recipients', recipients: ['NCB-GR', 'NCB-ES', 'EUROPOL'] } as never },
+    });
     const toEsOnly = messageOf('case.updated', { caseId: caseA, header: { distribution: { scope: 'recipients', recipients: ['NCB-ES'] } as never } });
     const byEuropol = messageOf('case.opened', { caseId: caseB, sender: 'EUROPOL', header: { distribution: HYDRA as never } });
     expect((await client('NCB-IT').post(opened)).status).toBe(201);
@@ -151,16 +157,27 @@ describe('one chain for every process of the exchange (PostgreSQL)', () => {
         const env = { EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, DATA_DIR: dataDir, AUDIT_CHECKPOINT_ENTRIES: '25' };
         const gateways = await Promise.all([startServiceProcess('gateway', env), startServiceProcess('gateway', env)]);
         processes.push(...gateways, await startServiceProcess('dispatcher', env));
-        const posted = await postCases(gateways.map((gateway) => gateway.baseUrl), 40, 5, 20261202);
+        const posted = await postCases(
+          gateways.map((gateway) => gateway.baseUrl),
+          40,
+          5,
+          20261202,
+        );
         expect(posted).toHaveLength(200);
         const delivered = posted.filter((message) => message.recipients.length > 0);
-        const count = async (operation: string) => Number((await pool.query(`SELECT count(*) AS n FROM "${schema}".audit_entries WHERE operation = $1`, [operation])).rows[0].n);
+        const count = async (operation: string) =>
+          Number((await pool.query(`SELECT count(*) AS n FROM "${schema}".audit_entries WHERE operation = $1`, [operation])).rows[0].n);
         await waitUntil('every delivery is disclosed', async () => (await count('disclose')) >= delivered.length, 60_000, 200);
         await Promise.all(processes.splice(0).map((service) => service.stop()));
 
-        const { rows } = await pool.query<{ seq: string; operation: string; entry: string }>(`SELECT e.seq::text AS seq, e.operation, e.entry FROM "${schema}".audit_entries e ORDER BY e.seq`);
+        const { rows } = await pool.query<{ seq: string; operation: string; entry: string }>(
+          `SELECT e.seq::text AS seq, e.operation, e.entry FROM "${schema}".audit_entries e ORDER BY e.seq`,
+        );
         expect(rows.map((row) => Number(row.seq))).toEqual(rows.map((_, n) => n + 1));
-        const entries = rows.map((row) => JSON.parse(row.entry) as { seq: number; operation: string; party: string; cases: [string, string[]][]; recipients: string[]; channel: string });
+        const entries = rows.map(
+          (row) =>
+            JSON.parse(row.entry) as { seq: number; operation: string; party: string; cases: [string, string[]][]; recipients: string[]; channel: string },
+        );
         entries.forEach((entry, n) => expect(entry.seq).toBe(n + 1));
         const collects = entries.filter((entry) => entry.operation === 'collect');
         expect(collects.map((entry) => entry.cases[0][1][0]).sort()).toEqual(posted.map((message) => message.messageId).sort());
@@ -176,11 +193,20 @@ describe('one chain for every process of the exchange (PostgreSQL)', () => {
         const checkpoints = Number((await pool.query(`SELECT count(*) AS n FROM "${schema}".audit_checkpoints`)).rows[0].n);
         expect(checkpoints).toBeGreaterThanOrEqual(3);
 
-        const verified = await runAuditVerify({ EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, AUDIT_SIGNING_KEY_FILE: testSigningKeyFile() });
+        const verified = await runAuditVerify({
+          EVENT_STORE: 'postgres',
+          DATABASE_URL: databaseUrl,
+          DATABASE_SCHEMA: schema,
+          AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(),
+        });
         expect([verified.code, verified.stdout]).toEqual([0, expect.stringMatching(HONEST_VERIFY)]);
         expect(Number(HONEST_VERIFY.exec(verified.stdout)![1])).toBe(rows.length);
 
-        const log = PostgresAuditLog.open(databaseUrl, schema, { signer: auditSigner(generateKeyPairSync('ed25519').privateKey), everyEntries: 1_000, everyMs: 60_000 });
+        const log = PostgresAuditLog.open(databaseUrl, schema, {
+          signer: auditSigner(generateKeyPairSync('ed25519').privateKey),
+          everyEntries: 1_000,
+          everyMs: 60_000,
+        });
         try {
           const result = await verifyAuditLog(log, trustedKeysOf([createPublicKey(readSigningKey(testSigningKeyFile()))]), { pageSize: 64 });
           expect(result).toMatchObject({ ok: true, entries: rows.length, checkpoints });

@@ -58,7 +58,16 @@ interface Call {
 const sometimes = (weight: number) => fc.oneof({ weight: 10 - weight, arbitrary: fc.constant(false) }, { weight, arbitrary: fc.constant(true) });
 const weighted = <T>(...choices: [number, T][]) => fc.oneof(...choices.map(([weight, value]) => ({ weight, arbitrary: fc.constant(value) })));
 /** Mostly the parties of the demo groups, who are entitled to more. */
-const partyArbitrary = weighted<string>([3, 'NCB-IT'], [3, 'NCB-GR'], [3, 'EUROPOL'], [1, 'NCB-ES'], [1, 'NCB-NE'], [1, 'FRONTEX'], [1, 'INTERPOL-GS'], [1, 'CMX-DPO']);
+const partyArbitrary = weighted<string>(
+  [3, 'NCB-IT'],
+  [3, 'NCB-GR'],
+  [3, 'EUROPOL'],
+  [1, 'NCB-ES'],
+  [1, 'NCB-NE'],
+  [1, 'FRONTEX'],
+  [1, 'INTERPOL-GS'],
+  [1, 'CMX-DPO'],
+);
 /** Printable ASCII without leading or trailing blanks (the exchange keeps the header trimmed). */
 const headerText = (maxLength: number) =>
   fc
@@ -104,7 +113,13 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 5,
     arbitrary: fc.record(
-      { kind: fc.constant('timeline' as const), caseKey: caseKeyArbitrary, afterVersion: weighted([3, 0], [2, 1], [1, 2], [1, 3]), limit: fc.integer({ min: 1, max: 4 }), malformed: sometimes(2) },
+      {
+        kind: fc.constant('timeline' as const),
+        caseKey: caseKeyArbitrary,
+        afterVersion: weighted([3, 0], [2, 1], [1, 2], [1, 3]),
+        limit: fc.integer({ min: 1, max: 4 }),
+        malformed: sometimes(2),
+      },
       { requiredKeys: ['kind', 'caseKey', 'malformed'] },
     ),
   },
@@ -113,18 +128,45 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.record(
-      { kind: fc.constant('caseList' as const), group: groupArbitrary, limit: fc.integer({ min: 1, max: 3 }), status: weighted<'open' | 'closed'>([1, 'open'], [1, 'closed']) },
+      {
+        kind: fc.constant('caseList' as const),
+        group: groupArbitrary,
+        limit: fc.integer({ min: 1, max: 3 }),
+        status: weighted<'open' | 'closed'>([1, 'open'], [1, 'closed']),
+      },
       { requiredKeys: ['kind', 'group', 'limit'] },
     ),
   },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('feed' as const), limit: fc.integer({ min: 1, max: 5 }), from: weighted<'start' | 'last' | 'malformed'>([3, 'start'], [6, 'last'], [1, 'malformed']) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('sse' as const), limit: fc.integer({ min: 1, max: 4 }), from: weighted<'start' | 'last'>([1, 'start'], [1, 'last']) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('feed' as const),
+      limit: fc.integer({ min: 1, max: 5 }),
+      from: weighted<'start' | 'last' | 'malformed'>([3, 'start'], [6, 'last'], [1, 'malformed']),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('sse' as const),
+      limit: fc.integer({ min: 1, max: 4 }),
+      from: weighted<'start' | 'last'>([1, 'start'], [1, 'last']),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant('subscription' as const),
       filters: fc.oneof(
-        { weight: 4, arbitrary: weighted<object[]>([3, [{}]], [1, [{ types: ['case.opened'] }]], [1, [{ priorities: ['urgent'] }, { types: ['case.updated'] }]], [1, [{ senders: ['NCB-IT', 'NCB-GR'] }]]) },
+        {
+          weight: 4,
+          arbitrary: weighted<object[]>(
+            [3, [{}]],
+            [1, [{ types: ['case.opened'] }]],
+            [1, [{ priorities: ['urgent'] }, { types: ['case.updated'] }]],
+            [1, [{ senders: ['NCB-IT', 'NCB-GR'] }]],
+          ),
+        },
         { weight: 1, arbitrary: fc.constant('malformed' as const) },
       ),
     }),
@@ -277,7 +319,8 @@ describe('the audit trail of every call (embedded exchange on SQLite)', () => {
         consulted,
       };
     };
-    const groupPath = (group: Group) => (group === 'operation' ? `/v1/operations/${OPERATION}` : group === 'taskForce' ? `/v1/task-forces/${TASK_FORCE}` : '/v1/operations/OP-NONE');
+    const groupPath = (group: Group) =>
+      group === 'operation' ? `/v1/operations/${OPERATION}` : group === 'taskForce' ? `/v1/task-forces/${TASK_FORCE}` : '/v1/operations/OP-NONE';
 
     switch (action.kind) {
       case 'post':
@@ -352,7 +395,11 @@ describe('the audit trail of every call (embedded exchange on SQLite)', () => {
         if (answer.status !== 200) return [observation(answer, []), listObservation];
         const board = answer.body;
         expect([label, board.cases.total]).toEqual([label, listed.length]);
-        const shown = [...new Set(['flaggedDocuments', 'vessels', 'vehicles', 'locations'].flatMap((list) => board[list].recent.map((item: { caseId: string }) => item.caseId)))];
+        const shown = [
+          ...new Set(
+            ['flaggedDocuments', 'vessels', 'vehicles', 'locations'].flatMap((list) => board[list].recent.map((item: { caseId: string }) => item.caseId)),
+          ),
+        ];
         expect([label, shown.filter((caseId) => !listed.includes(caseId))]).toEqual([label, []]);
         const cases = touched(shown.map((caseId) => [caseId, undefined]));
         return [observation(answer, [entryOf('consult', 'http', cases)], consultedOf(party, cases)), listObservation];
@@ -386,7 +433,14 @@ describe('the audit trail of every call (embedded exchange on SQLite)', () => {
         const sseHeaders = { ...headersOf({ ...accountability, requestId: 'client' }, sentId), authorization: `Bearer ${DEMO_KEYS[party]}` };
         const read = await readSseUntilHeartbeat(exchange.baseUrl, `/v1/feed?limit=${action.limit}${after ? `&after=${after}` : ''}`, sseHeaders);
         count(`sse ${read.status}`);
-        const base = { label, party, purpose: accountability.purpose ?? null, onBehalfOf: accountability.onBehalfOf ?? null, status: read.status, requestId: sentId };
+        const base = {
+          label,
+          party,
+          purpose: accountability.purpose ?? null,
+          onBehalfOf: accountability.onBehalfOf ?? null,
+          status: read.status,
+          requestId: sentId,
+        };
         if (read.status !== 200) return [{ ...base, expected: [], consulted: [] }];
         expect([label, read.endedByServer]).toEqual([label, false]);
         for (const { id, delivery } of read.deliveries) {
@@ -502,13 +556,35 @@ describe('the audit trail of every call (embedded exchange on SQLite)', () => {
     }
     for (const { party, messageId, sender } of served) {
       const [disclosed, ...more] = byMessage.get(messageId) ?? [];
-      expect([messageId, disclosed?.party, disclosed?.caseIds, disclosed?.recipients.includes(party), more]).toEqual([messageId, sender, [caseOfMessage.get(messageId)], true, []]);
+      expect([messageId, disclosed?.party, disclosed?.caseIds, disclosed?.recipients.includes(party), more]).toEqual([
+        messageId,
+        sender,
+        [caseOfMessage.get(messageId)],
+        true,
+        [],
+      ]);
     }
 
     // The runs did exercise every kind of call, served and refused.
     const seen = Object.fromEntries([...stats].sort());
     console.info(`${runs} runs, ${served.length} deliveries served, ${disclosures.length} disclosures; calls: ${JSON.stringify(seen)}`);
-    for (const what of ['post 201', 'timeline 200', 'summary 200', 'board 200', 'caseList 200', 'feed 200', 'sse 200', 'subscription 200', 'membership 200', 'wrongKey 401', 'logged collect', 'logged consult', 'logged admin', 'logged sse batches', 'left no entry']) {
+    for (const what of [
+      'post 201',
+      'timeline 200',
+      'summary 200',
+      'board 200',
+      'caseList 200',
+      'feed 200',
+      'sse 200',
+      'subscription 200',
+      'membership 200',
+      'wrongKey 401',
+      'logged collect',
+      'logged consult',
+      'logged admin',
+      'logged sse batches',
+      'left no entry',
+    ]) {
       expect([what, (seen[what] ?? 0) > 0]).toEqual([what, true]);
     }
     for (const status of [400, 403, 404]) expect([status, Object.keys(seen).some((key) => key.endsWith(` ${status}`))]).toEqual([status, true]);
@@ -517,7 +593,11 @@ describe('the audit trail of every call (embedded exchange on SQLite)', () => {
 
   it('names the request of every response in x-request-id, the SSE feed’s too (the entry is found by it)', async () => {
     // The property above gave the operation random members: back to the demo file's, which this test relies on.
-    const restored = await client(ADMIN).request('PUT', `/v1/admin/operations/${OPERATION}/members`, JSON.stringify({ members: ['NCB-IT', 'NCB-GR', 'EUROPOL'] }));
+    const restored = await client(ADMIN).request(
+      'PUT',
+      `/v1/admin/operations/${OPERATION}/members`,
+      JSON.stringify({ members: ['NCB-IT', 'NCB-GR', 'EUROPOL'] }),
+    );
     expect(restored.status).toBe(200);
     const caseId = newCaseId();
     const posted = await client('NCB-IT').post(messageOf('case.opened', { caseId, header: { distribution: HYDRA as never } }));
@@ -560,10 +640,22 @@ describe('GET /v1/audit: auditors read all, a case owner the entries about its c
       expect([answer.status, answer.body]).toEqual([201, expect.anything()]);
       return message.header.messageId;
     };
-    messagesOfA.push(await post('NCB-IT', messageOf('case.opened', { caseId: caseA, header: { distribution: HYDRA as never } }), { purpose: 'opening A', 'on-behalf-of': 'it-officer-1', 'x-request-id': 'it-open-a' }));
-    messagesOfA.push(await post('NCB-IT', messageOf('case.updated', { caseId: caseA, header: { distribution: HYDRA as never } }), { 'x-request-id': 'it-update-a' }));
+    messagesOfA.push(
+      await post('NCB-IT', messageOf('case.opened', { caseId: caseA, header: { distribution: HYDRA as never } }), {
+        purpose: 'opening A',
+        'on-behalf-of': 'it-officer-1',
+        'x-request-id': 'it-open-a',
+      }),
+    );
+    messagesOfA.push(
+      await post('NCB-IT', messageOf('case.updated', { caseId: caseA, header: { distribution: HYDRA as never } }), { 'x-request-id': 'it-update-a' }),
+    );
     const toEuropol = { scope: 'recipients', recipients: ['EUROPOL'] };
-    messagesOfB.push(await post('NCB-GR', messageOf('case.opened', { caseId: caseB, sender: 'NCB-GR', header: { distribution: toEuropol as never } }), { 'x-request-id': 'gr-open-b' }));
+    messagesOfB.push(
+      await post('NCB-GR', messageOf('case.opened', { caseId: caseB, sender: 'NCB-GR', header: { distribution: toEuropol as never } }), {
+        'x-request-id': 'gr-open-b',
+      }),
+    );
     await settle(exchange);
     // One entry about both cases: EUROPOL's feed page.
     const feed = await read('EUROPOL', '/v1/feed?limit=10', { purpose: 'network analysis', 'on-behalf-of': 'analyst-7', 'x-request-id': 'eu-feed' });
@@ -597,7 +689,11 @@ describe('GET /v1/audit: auditors read all, a case owner the entries about its c
     const euFeed = all.find((item) => item.requestId === 'eu-feed')!;
     expect(euFeed).toMatchObject({ keyId: demoKeyIdOf('EUROPOL'), purpose: 'network analysis', onBehalfOf: 'analyst-7', channel: 'feed' });
     expect([...euFeed.messageIds].sort()).toEqual([...messagesOfA, ...messagesOfB].sort());
-    expect(all.find((item) => item.requestId === 'it-open-a')).toMatchObject({ purpose: 'opening A', onBehalfOf: 'it-officer-1', keyId: demoKeyIdOf('NCB-IT') });
+    expect(all.find((item) => item.requestId === 'it-open-a')).toMatchObject({
+      purpose: 'opening A',
+      onBehalfOf: 'it-officer-1',
+      keyId: demoKeyIdOf('NCB-IT'),
+    });
   });
 
   it('the owner reads the entries about its own case, each narrowed to it, without other parties’ key, officer, purpose and request', async () => {
@@ -613,14 +709,20 @@ describe('GET /v1/audit: auditors read all, a case owner the entries about its c
     expect(euFeed).toMatchObject({ operation: 'consult', caseIds: [caseA], keyId: null, onBehalfOf: null, purpose: null, requestId: null });
     expect([...euFeed.messageIds].sort()).toEqual([...messagesOfA].sort()); // not NCB-GR's message of the other case
     expect(own.find((item) => item.party === 'NCB-GR')).toMatchObject({ operation: 'consult', purpose: null, onBehalfOf: null, requestId: null, keyId: null });
-    expect(own.find((item) => item.requestId === 'it-timeline-a')).toMatchObject({ purpose: 'own case', onBehalfOf: 'it-officer-1', keyId: demoKeyIdOf('NCB-IT') });
+    expect(own.find((item) => item.requestId === 'it-timeline-a')).toMatchObject({
+      purpose: 'own case',
+      onBehalfOf: 'it-officer-1',
+      keyId: demoKeyIdOf('NCB-IT'),
+    });
     expect(own.filter((item) => item.operation === 'disclose').map((item) => item.recipients)).toEqual([
       ['EUROPOL', 'NCB-GR'],
       ['EUROPOL', 'NCB-GR'],
     ]);
 
     const { items: europolsReads } = await readAuditLog(exchange.baseUrl, { party: 'NCB-IT', query: { caseId: caseA, party: 'EUROPOL' } });
-    expect(europolsReads.map((item) => item.seq)).toEqual(own.filter((item) => item.party === 'EUROPOL' || item.recipients.includes('EUROPOL')).map((item) => item.seq));
+    expect(europolsReads.map((item) => item.seq)).toEqual(
+      own.filter((item) => item.party === 'EUROPOL' || item.recipients.includes('EUROPOL')).map((item) => item.seq),
+    );
     const { items: gr } = await readAuditLog(exchange.baseUrl, { party: 'NCB-GR', query: { caseId: caseB } });
     expect(gr.map((item) => item.seq)).toEqual(all.filter((item) => item.caseIds.includes(caseB)).map((item) => item.seq));
   });
@@ -644,7 +746,19 @@ describe('GET /v1/audit: auditors read all, a case owner the entries about its c
   });
 
   it('refuses malformed parameters: 400 invalid_query', async () => {
-    const malformed = ['limit=0', 'limit=1001', 'limit=ten', 'after=-1', 'after=1.5', 'after=abc', 'operation=read', 'caseId=not-a-case', 'party=nobody%20at%20all', 'since=1', 'after=99999999999999999999'];
+    const malformed = [
+      'limit=0',
+      'limit=1001',
+      'limit=ten',
+      'after=-1',
+      'after=1.5',
+      'after=abc',
+      'operation=read',
+      'caseId=not-a-case',
+      'party=nobody%20at%20all',
+      'since=1',
+      'after=99999999999999999999',
+    ];
     for (const query of malformed) {
       const answer = await client(AUDITOR).request('GET', `/v1/audit?${query}`);
       expect([query, answer.status, answer.body.error]).toEqual([query, 400, 'invalid_query']);
@@ -728,7 +842,10 @@ describe('fail closed: nothing is served whose entry cannot be written', () => {
         expect([path, noCaseData(JSON.stringify(answer.body))]).toEqual([path, []]);
       }
       // The stream has begun (200) when its first page is due: the page's entry fails, so the stream ends with nothing of it.
-      const stream = await readSseUntilHeartbeat(exchange.baseUrl, '/v1/feed?limit=10', { authorization: `Bearer ${DEMO_KEYS['NCB-GR']}`, 'x-request-id': 'refused-sse' });
+      const stream = await readSseUntilHeartbeat(exchange.baseUrl, '/v1/feed?limit=10', {
+        authorization: `Bearer ${DEMO_KEYS['NCB-GR']}`,
+        'x-request-id': 'refused-sse',
+      });
       expect([stream.status, stream.deliveries, stream.endedByServer]).toEqual([200, [], true]);
       expect(noCaseData(stream.text)).toEqual([]);
       // A message is stored before its entry is written: the sender is answered 503 and sends it again (below).
@@ -740,7 +857,11 @@ describe('fail closed: nothing is served whose entry cannot be written', () => {
         memberships: (await client('EUROPOL').request('GET', '/v1/admin/memberships')).body,
       };
       const subscribed = await client('NCB-GR').request('PUT', '/v1/subscriptions', JSON.stringify({ filters: [{ priorities: ['urgent'] }] }));
-      const members = await client('EUROPOL').request('PUT', `/v1/admin/operations/${OPERATION}/members`, JSON.stringify({ members: ['NCB-IT', 'NCB-GR', 'EUROPOL', 'NCB-ES'] }));
+      const members = await client('EUROPOL').request(
+        'PUT',
+        `/v1/admin/operations/${OPERATION}/members`,
+        JSON.stringify({ members: ['NCB-IT', 'NCB-GR', 'EUROPOL', 'NCB-ES'] }),
+      );
       expect([subscribed.status, subscribed.body.error, members.status, members.body.error]).toEqual([503, 'audit_unavailable', 503, 'audit_unavailable']);
       expect({
         subscription: (await client('NCB-GR').request('GET', '/v1/subscriptions')).body,
@@ -760,13 +881,18 @@ describe('fail closed: nothing is served whose entry cannot be written', () => {
     }
     const again = await client('NCB-IT').request('POST', '/v1/messages', JSON.stringify(late), { 'x-request-id': 'post-again' });
     expect(again.status).toBe(200); // the repeat of a stored message: its first receipt, and now its entry
-    const stream = await readSseUntilHeartbeat(exchange.baseUrl, '/v1/feed?limit=10', { authorization: `Bearer ${DEMO_KEYS['NCB-GR']}`, 'x-request-id': 'served-sse' });
+    const stream = await readSseUntilHeartbeat(exchange.baseUrl, '/v1/feed?limit=10', {
+      authorization: `Bearer ${DEMO_KEYS['NCB-GR']}`,
+      'x-request-id': 'served-sse',
+    });
     expect(stream.deliveries.map(({ delivery }) => delivery.messageId)).toEqual(messageIds);
     await settle(exchange);
 
     const { items } = await readAuditLog(exchange.baseUrl);
-    const byRequest = (requestId: string) => items.filter((item) => item.requestId === requestId).map((item) => [item.operation, item.party, item.channel, item.caseIds]);
-    for (const [, , requestId] of [...reads('refused'), ['', '', 'refused-sse'], ['', '', 'refused-post']]) expect([requestId, byRequest(requestId)]).toEqual([requestId, []]);
+    const byRequest = (requestId: string) =>
+      items.filter((item) => item.requestId === requestId).map((item) => [item.operation, item.party, item.channel, item.caseIds]);
+    for (const [, , requestId] of [...reads('refused'), ['', '', 'refused-sse'], ['', '', 'refused-post']])
+      expect([requestId, byRequest(requestId)]).toEqual([requestId, []]);
     expect(byRequest('served-timeline')).toEqual([['consult', 'NCB-GR', 'http', [caseId]]]);
     expect(byRequest('served-summary')).toEqual([['consult', 'NCB-GR', 'http', [caseId]]]);
     expect(byRequest('served-feed')).toEqual([['consult', 'NCB-GR', 'feed', [caseId]]]);
@@ -787,7 +913,12 @@ describe('fail closed: nothing is served whose entry cannot be written', () => {
     ];
     for (const [n, [path, headers]] of refused.entries()) {
       const answer = await client('NCB-GR').request('GET', `/v1/cases/${caseId}/timeline`, undefined, { ...headers, 'x-request-id': `bad-header-${n}` });
-      expect([n, answer.status, answer.body.error, answer.body.details?.map((detail: { path: string }) => detail.path)]).toEqual([n, 400, 'invalid_header', [path]]);
+      expect([n, answer.status, answer.body.error, answer.body.details?.map((detail: { path: string }) => detail.path)]).toEqual([
+        n,
+        400,
+        'invalid_header',
+        [path],
+      ]);
       expect(noCaseData(JSON.stringify(answer.body))).toEqual([]);
     }
     const posted = await client('NCB-IT').request('POST', '/v1/messages', JSON.stringify(messageOf('case.updated', { caseId })), { purpose: 'p'.repeat(501) });
@@ -795,7 +926,11 @@ describe('fail closed: nothing is served whose entry cannot be written', () => {
     await settle(exchange);
     expect((await readAuditLog(exchange.baseUrl, { after: cursor })).items).toEqual([]);
 
-    const longest = await client('NCB-GR').request('GET', `/v1/cases/${caseId}/timeline`, undefined, { purpose: 'p'.repeat(500), 'on-behalf-of': 'o'.repeat(200), 'x-request-id': 'longest' });
+    const longest = await client('NCB-GR').request('GET', `/v1/cases/${caseId}/timeline`, undefined, {
+      purpose: 'p'.repeat(500),
+      'on-behalf-of': 'o'.repeat(200),
+      'x-request-id': 'longest',
+    });
     expect(longest.status).toBe(200);
     const { items } = await readAuditLog(exchange.baseUrl, { after: cursor });
     expect(items.map((item) => [item.requestId, item.purpose, item.onBehalfOf])).toEqual([['longest', 'p'.repeat(500), 'o'.repeat(200)]]);
@@ -877,7 +1012,9 @@ describe('npm run audit:verify on the embedded exchange’s log', () => {
     const stranger = auditSigner(generateKeyPairSync('ed25519').privateKey);
     const trustedKeyId = (db: Database.Database) => (db.prepare('SELECT key_id FROM audit_checkpoints LIMIT 1').get() as { key_id: string }).key_id;
     const insertCheckpoint = (db: Database.Database, checkpoint: { seq: number; headHash: string; at: string; keyId: string; signature: string }) =>
-      db.prepare('INSERT INTO audit_checkpoints (seq, head_hash, at, key_id, signature) VALUES (?, ?, ?, ?, ?)').run(checkpoint.seq, checkpoint.headHash, checkpoint.at, checkpoint.keyId, checkpoint.signature);
+      db
+        .prepare('INSERT INTO audit_checkpoints (seq, head_hash, at, key_id, signature) VALUES (?, ?, ?, ?, ?)')
+        .run(checkpoint.seq, checkpoint.headHash, checkpoint.at, checkpoint.keyId, checkpoint.signature);
 
     const cases: [string, (db: Database.Database) => void, RegExp][] = [
       [
@@ -891,7 +1028,11 @@ describe('npm run audit:verify on the embedded exchange’s log', () => {
         },
         new RegExp(`^audit log does not verify: entry ${middle} does not hash to its stored hash`),
       ],
-      ['one entry deleted', (db) => db.prepare('DELETE FROM audit_entries WHERE seq = ?').run(middle), new RegExp(`^audit log does not verify: entry ${middle} is missing`)],
+      [
+        'one entry deleted',
+        (db) => db.prepare('DELETE FROM audit_entries WHERE seq = ?').run(middle),
+        new RegExp(`^audit log does not verify: entry ${middle} is missing`),
+      ],
       [
         'a pair of entries reordered',
         (db) => {
@@ -923,7 +1064,8 @@ describe('npm run audit:verify on the embedded exchange’s log', () => {
     ];
     const copiesOf = cases.map(([, tamper]) => tamperedCopy(tamper));
     const results: Awaited<ReturnType<typeof runAuditVerify>>[] = [];
-    for (let n = 0; n < copiesOf.length; n += 2) results.push(...(await Promise.all(copiesOf.slice(n, n + 2).map((copy) => runAuditVerify({ DATA_DIR: copy })))));
+    for (let n = 0; n < copiesOf.length; n += 2)
+      results.push(...(await Promise.all(copiesOf.slice(n, n + 2).map((copy) => runAuditVerify({ DATA_DIR: copy })))));
     results.forEach((result, n) => {
       const [what, , expected] = cases[n];
       expect([what, result.code, result.stdout]).toEqual([what, 1, expect.stringMatching(expected)]);

@@ -32,55 +32,90 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
         const answer = await client(party).post(message);
         expect([answer.status, answer.body]).toEqual([201, expect.anything()]);
       };
-      await post('NCB-IT', messageOf('case.opened', {
-        caseId: first,
-        header: { distribution: HYDRA as never, priority: 'urgent' },
-        body: {
-          title: 'Zuwara departures',
-          crimeAreas: ['migrant_smuggling', 'document_fraud'],
-          route: { name: 'central_mediterranean', legs: [{ from: { country: 'LY' }, to: { country: 'IT' }, mode: 'sea', conveyance: 'rubber_dinghy' }] },
-          persons: [{ ref: 'P1', role: 'organiser', familyName: 'ROSSI', dateOfBirth: '1980-01-02', nationalities: ['LY'] }, { ref: 'P2', role: 'migrant' }],
-          documents: [
-            { ref: 'D1', type: 'passport', number: 'X1', issuingCountry: 'SY', status: 'stolen', holderRef: 'P2' },
-            { ref: 'D2', type: 'id_card', number: 'Y2', status: 'genuine' },
-          ],
-          vessels: [{ ref: 'S1', name: 'AL AMAL', imo: '9123456', mmsi: '642123456', flag: 'LY' }],
-          locations: [
-            { ref: 'L1', kind: 'departure_point', name: 'Zuwara beach', country: 'LY', lat: 32.93, lon: 12.08 },
-            { ref: 'L2', kind: 'safe_house', name: 'Zuwara farm', country: 'LY' },
-          ],
-        },
-      }));
+      await post(
+        'NCB-IT',
+        messageOf('case.opened', {
+          caseId: first,
+          header: { distribution: HYDRA as never, priority: 'urgent' },
+          body: {
+            title: 'Zuwara departures',
+            crimeAreas: ['migrant_smuggling', 'document_fraud'],
+            route: { name: 'central_mediterranean', legs: [{ from: { country: 'LY' }, to: { country: 'IT' }, mode: 'sea', conveyance: 'rubber_dinghy' }] },
+            persons: [
+              { ref: 'P1', role: 'organiser', familyName: 'ROSSI', dateOfBirth: '1980-01-02', nationalities: ['LY'] },
+              { ref: 'P2', role: 'migrant' },
+            ],
+            documents: [
+              { ref: 'D1', type: 'passport', number: 'X1', issuingCountry: 'SY', status: 'stolen', holderRef: 'P2' },
+              { ref: 'D2', type: 'id_card', number: 'Y2', status: 'genuine' },
+            ],
+            vessels: [{ ref: 'S1', name: 'AL AMAL', imo: '9123456', mmsi: '642123456', flag: 'LY' }],
+            locations: [
+              { ref: 'L1', kind: 'departure_point', name: 'Zuwara beach', country: 'LY', lat: 32.93, lon: 12.08 },
+              { ref: 'L2', kind: 'safe_house', name: 'Zuwara farm', country: 'LY' },
+            ],
+          },
+        }),
+      );
       // Only NCB-GR (and the sender) may see this one: EUROPOL's board must not count it.
-      await post('NCB-IT', messageOf('case.updated', {
-        caseId: first,
-        header: { distribution: TO_GR as never, priority: 'immediate' },
-        body: { persons: [{ ref: 'P3', role: 'driver' }], vehicles: [{ ref: 'V1', plate: 'AB123CD', registrationCountry: 'BG' }] },
-      }));
-      await post('NCB-IT', messageOf('interception.reported', {
-        caseId: first,
-        header: { distribution: HYDRA as never, priority: 'routine' },
-        body: { occurredAt: '2026-03-14T01:00:00Z', location: { kind: 'other', country: 'IT' }, mode: 'sea', conveyance: 'rubber_dinghy', migrants: { count: 40, deaths: 2, missing: 3 } },
-      }));
-      await post('NCB-IT', messageOf('case.opened', {
-        caseId: second,
-        header: { distribution: HYDRA as never, priority: 'routine' },
-        body: {
-          title: 'Balkan lorries',
-          crimeAreas: ['migrant_smuggling'],
-          persons: [{ ref: 'P1', role: 'organiser' }],
-          locations: [{ ref: 'L1', kind: 'landing_point', name: 'Lampedusa harbour', country: 'IT', lat: 35.5, lon: 12.6 }],
-        },
-      }));
-      await post('NCB-IT', messageOf('case.closed', { caseId: second, header: { distribution: HYDRA as never, priority: 'routine' }, body: { reason: 'dismantled' } }));
+      await post(
+        'NCB-IT',
+        messageOf('case.updated', {
+          caseId: first,
+          header: { distribution: TO_GR as never, priority: 'immediate' },
+          body: { persons: [{ ref: 'P3', role: 'driver' }], vehicles: [{ ref: 'V1', plate: 'AB123CD', registrationCountry: 'BG' }] },
+        }),
+      );
+      await post(
+        'NCB-IT',
+        messageOf('interception.reported', {
+          caseId: first,
+          header: { distribution: HYDRA as never, priority: 'routine' },
+          body: {
+            occurredAt: '2026-03-14T01:00:00Z',
+            location: { kind: 'other', country: 'IT' },
+            mode: 'sea',
+            conveyance: 'rubber_dinghy',
+            migrants: { count: 40, deaths: 2, missing: 3 },
+          },
+        }),
+      );
+      await post(
+        'NCB-IT',
+        messageOf('case.opened', {
+          caseId: second,
+          header: { distribution: HYDRA as never, priority: 'routine' },
+          body: {
+            title: 'Balkan lorries',
+            crimeAreas: ['migrant_smuggling'],
+            persons: [{ ref: 'P1', role: 'organiser' }],
+            locations: [{ ref: 'L1', kind: 'landing_point', name: 'Lampedusa harbour', country: 'IT', lat: 35.5, lon: 12.6 }],
+          },
+        }),
+      );
+      await post(
+        'NCB-IT',
+        messageOf('case.closed', { caseId: second, header: { distribution: HYDRA as never, priority: 'routine' }, body: { reason: 'dismantled' } }),
+      );
       // Opened to NCB-IT alone, then assigned to the operation: on NCB-IT's board only.
-      await post('NCB-GR', messageOf('case.opened', {
-        caseId: third,
-        sender: 'NCB-GR',
-        header: { distribution: { scope: 'recipients', recipients: ['NCB-IT'] } as never, priority: 'urgent' },
-        body: { title: 'Evros crossings', crimeAreas: ['trafficking_in_human_beings'] },
-      }));
-      await post('NCB-GR', messageOf('case.assigned', { caseId: third, sender: 'NCB-GR', header: { distribution: { scope: 'recipients', recipients: ['NCB-IT'] } as never }, body: { operationId: 'OP-HYDRA-2026' } }));
+      await post(
+        'NCB-GR',
+        messageOf('case.opened', {
+          caseId: third,
+          sender: 'NCB-GR',
+          header: { distribution: { scope: 'recipients', recipients: ['NCB-IT'] } as never, priority: 'urgent' },
+          body: { title: 'Evros crossings', crimeAreas: ['trafficking_in_human_beings'] },
+        }),
+      );
+      await post(
+        'NCB-GR',
+        messageOf('case.assigned', {
+          caseId: third,
+          sender: 'NCB-GR',
+          header: { distribution: { scope: 'recipients', recipients: ['NCB-IT'] } as never },
+          body: { operationId: 'OP-HYDRA-2026' },
+        }),
+      );
 
       const deadline = Date.now() + 15_000;
       while ((await client('NCB-IT').request('GET', '/v1/operations/OP-HYDRA-2026')).body.cases?.total !== 3) {
@@ -145,7 +180,8 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
       expect(taskForce.body.cases.total).toBe(0);
     });
 
-    const list = (party: string, path: string, headers: Record<string, string> = {}) => client(party).request('GET', `/v1/operations/OP-HYDRA-2026/${path}`, undefined, headers);
+    const list = (party: string, path: string, headers: Record<string, string> = {}) =>
+      client(party).request('GET', `/v1/operations/OP-HYDRA-2026/${path}`, undefined, headers);
     /** Every item of a list (`path` after the board's), following nextCursor; the pages' sizes too. */
     const wholeList = async (party: string, path: string, limit: number, board = '/v1/operations/OP-HYDRA-2026') => {
       const items: unknown[] = [];
@@ -238,8 +274,16 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
       expect(answer.body).toEqual({
         type: 'FeatureCollection',
         features: [
-          { type: 'Feature', geometry: { type: 'Point', coordinates: [12.6, 35.5] }, properties: { caseId: second, kind: 'landing_point', name: 'Lampedusa harbour', country: 'IT' } },
-          { type: 'Feature', geometry: { type: 'Point', coordinates: [12.08, 32.93] }, properties: { caseId: first, kind: 'departure_point', name: 'Zuwara beach', country: 'LY' } },
+          {
+            type: 'Feature',
+            geometry: { type: 'Point', coordinates: [12.6, 35.5] },
+            properties: { caseId: second, kind: 'landing_point', name: 'Lampedusa harbour', country: 'IT' },
+          },
+          {
+            type: 'Feature',
+            geometry: { type: 'Point', coordinates: [12.08, 32.93] },
+            properties: { caseId: first, kind: 'departure_point', name: 'Zuwara beach', country: 'LY' },
+          },
         ],
         nextCursor: null,
       });
@@ -249,7 +293,9 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
       expect(secondPage.body).toEqual({ type: 'FeatureCollection', features: [answer.body.features[1]], nextCursor: null });
       expect((await list('NCB-IT', 'locations?kind=safe_house', geo)).body.features).toEqual([]);
       // Plain JSON otherwise, and when JSON is preferred.
-      expect((await list('NCB-IT', 'locations', { accept: 'application/json, application/geo+json;q=0.5' })).headers.get('content-type')).toMatch(/^application\/json/);
+      expect((await list('NCB-IT', 'locations', { accept: 'application/json, application/geo+json;q=0.5' })).headers.get('content-type')).toMatch(
+        /^application\/json/,
+      );
       expect((await list('NCB-IT', 'documents', geo)).body.items).toHaveLength(2);
     });
 
@@ -257,7 +303,9 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
       const requestId = `boards-list-${Date.now()}`;
       const page = await list('NCB-GR', 'persons?limit=2', { 'x-request-id': requestId });
       expect(page.body.items.map((person: { caseId: string }) => person.caseId)).toEqual([second, first]);
-      await waitUntil('the list read’s entry', async () => (await readAuditLog(exchange.baseUrl, { query: { party: 'NCB-GR' } })).items.some((item) => item.requestId === requestId));
+      await waitUntil('the list read’s entry', async () =>
+        (await readAuditLog(exchange.baseUrl, { query: { party: 'NCB-GR' } })).items.some((item) => item.requestId === requestId),
+      );
       const entry = (await readAuditLog(exchange.baseUrl, { query: { party: 'NCB-GR' } })).items.find((item) => item.requestId === requestId)!;
       expect({ ...entry, caseIds: [...entry.caseIds].sort() }).toMatchObject({ operation: 'consult', party: 'NCB-GR', caseIds: [first, second].sort() });
     });
@@ -267,7 +315,14 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
         const outsider = await list('FRONTEX', path);
         const unknown = await client('NCB-IT').request('GET', `/v1/operations/OP-NONE/${path}`);
         const unknownTaskForce = await client('NCB-IT').request('GET', `/v1/task-forces/OTF-NONE/${path}`);
-        expect([path, outsider.status, outsider.body.error, unknown.status, unknown.body.error, unknownTaskForce.status]).toEqual([path, 404, 'group_not_found', 404, 'group_not_found', 404]);
+        expect([path, outsider.status, outsider.body.error, unknown.status, unknown.body.error, unknownTaskForce.status]).toEqual([
+          path,
+          404,
+          'group_not_found',
+          404,
+          'group_not_found',
+          404,
+        ]);
         const member = await client('FRONTEX').request('GET', `/v1/task-forces/OTF-CENTRAL-MED/${path}`);
         expect([path, member.status]).toEqual([path, 200]);
       }
@@ -291,7 +346,12 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
         ['persons?role=chef', 'role'],
       ]) {
         const answer = await list('NCB-IT', path);
-        expect([path, answer.status, answer.body.error, answer.body.details?.map((detail: { path: string }) => detail.path)]).toEqual([path, 400, 'invalid_query', [field]]);
+        expect([path, answer.status, answer.body.error, answer.body.details?.map((detail: { path: string }) => detail.path)]).toEqual([
+          path,
+          400,
+          'invalid_query',
+          [field],
+        ]);
       }
       expect((await list('NCB-IT', 'persons?limit=500')).status).toBe(200);
     });
@@ -336,7 +396,9 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
       const before = await board();
       expect(await board()).toEqual(before);
 
-      const posted = await client('NCB-IT').post(messageOf('case.updated', { caseId: first, header: { distribution: HYDRA as never }, body: { summary: 'seen again' } }));
+      const posted = await client('NCB-IT').post(
+        messageOf('case.updated', { caseId: first, header: { distribution: HYDRA as never }, body: { summary: 'seen again' } }),
+      );
       expect(posted.status).toBe(201);
       const deadline = Date.now() + 10_000;
       while ((await client('NCB-IT').request('GET', `/v1/cases/${first}`)).body.summary !== 'seen again') {
@@ -347,8 +409,7 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
       expect(updated.counts.byMessageType['case.updated']).toBe((before.counts.byMessageType['case.updated'] ?? 0) + 1);
       expect(updated.lastActivityAt > before.lastActivityAt).toBe(true);
 
-      const members = (list: string[]) =>
-        client('EUROPOL').request('PUT', '/v1/admin/operations/OP-HYDRA-2026/members', JSON.stringify({ members: list }));
+      const members = (list: string[]) => client('EUROPOL').request('PUT', '/v1/admin/operations/OP-HYDRA-2026/members', JSON.stringify({ members: list }));
       expect((await members([...before.members, 'FRONTEX'])).status).toBe(200);
       try {
         expect((await board()).members).toEqual([...before.members, 'FRONTEX'].sort());
@@ -362,18 +423,20 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
       const long = (index: number) => `${index} `.padEnd(200, '\u0001');
       const caseIds = Array.from({ length: 30 }, () => newCaseId());
       for (const [index, caseId] of caseIds.entries()) {
-        const answer = await client('NCB-IT').post(messageOf('case.opened', {
-          caseId,
-          header: { distribution: { scope: 'taskForce', taskForces: ['OTF-CENTRAL-MED'] } as never },
-          body: {
-            title: `Long names ${index}`,
-            persons: [{ ref: 'P1', role: 'migrant' }],
-            documents: [{ ref: 'D1', type: 'passport', number: long(index), issuingCountry: 'SY', status: 'forged', holderRef: 'P1' }],
-            vessels: [{ ref: 'S1', name: long(index), flag: 'LY' }],
-            vehicles: [{ ref: 'V1', plate: long(index), registrationCountry: 'BG' }],
-            locations: [{ ref: 'L1', kind: 'hotspot', name: long(index), country: 'LY', lat: 33, lon: 11 }],
-          },
-        }));
+        const answer = await client('NCB-IT').post(
+          messageOf('case.opened', {
+            caseId,
+            header: { distribution: { scope: 'taskForce', taskForces: ['OTF-CENTRAL-MED'] } as never },
+            body: {
+              title: `Long names ${index}`,
+              persons: [{ ref: 'P1', role: 'migrant' }],
+              documents: [{ ref: 'D1', type: 'passport', number: long(index), issuingCountry: 'SY', status: 'forged', holderRef: 'P1' }],
+              vessels: [{ ref: 'S1', name: long(index), flag: 'LY' }],
+              vehicles: [{ ref: 'V1', plate: long(index), registrationCountry: 'BG' }],
+              locations: [{ ref: 'L1', kind: 'hotspot', name: long(index), country: 'LY', lat: 33, lon: 11 }],
+            },
+          }),
+        );
         expect([index, answer.status]).toEqual([index, 201]);
       }
       const read = () => client('NCB-IT').request('GET', '/v1/task-forces/OTF-CENTRAL-MED');
@@ -455,7 +518,9 @@ function describeBoards(engine: string, setup: () => Promise<{ env: Record<strin
         await store.close();
       }
       // The running projector goes on from the rebuilt checkpoint.
-      await client('NCB-IT').post(messageOf('case.updated', { caseId: first, header: { distribution: HYDRA as never }, body: { summary: 'after the rebuild' } }));
+      await client('NCB-IT').post(
+        messageOf('case.updated', { caseId: first, header: { distribution: HYDRA as never }, body: { summary: 'after the rebuild' } }),
+      );
       const deadline = Date.now() + 10_000;
       while ((await client('EUROPOL').request('GET', `/v1/cases/${first}`)).body.summary !== 'after the rebuild') {
         if (Date.now() > deadline) throw new Error('the projector did not resume after the rebuild');

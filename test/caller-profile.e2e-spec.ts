@@ -40,7 +40,9 @@ describe('GET /v1/me', () => {
     expect(changed.status).toBe(200);
     expect((await me('NCB-ES')).body.taskForces).toEqual([{ id: 'OTF-CENTRAL-MED', members: ['FRONTEX', 'NCB-ES', 'NCB-GR', 'NCB-IT', 'NCB-NE'] }]);
 
-    expect((await client('EUROPOL').request('PUT', '/v1/admin/task-forces/OTF-CENTRAL-MED/members', JSON.stringify({ members: ['NCB-GR', 'FRONTEX'] }))).status).toBe(200);
+    expect(
+      (await client('EUROPOL').request('PUT', '/v1/admin/task-forces/OTF-CENTRAL-MED/members', JSON.stringify({ members: ['NCB-GR', 'FRONTEX'] }))).status,
+    ).toBe(200);
     expect((await me('NCB-IT')).body.taskForces).toEqual([]);
     expect((await me('NCB-ES')).body.taskForces).toEqual([]);
   });

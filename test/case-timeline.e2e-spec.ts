@@ -51,7 +51,11 @@ describe('GET /v1/cases/{caseId}/timeline over HTTP', () => {
       if (body.nextAfterVersion === null) break;
       after = body.nextAfterVersion;
     }
-    expect(pages).toEqual([[1, 4], [5, 6], [7, 8]]);
+    expect(pages).toEqual([
+      [1, 4],
+      [5, 6],
+      [7, 8],
+    ]);
     expect(versionsOf((await europol.timeline(caseId, { afterVersion: 8 })).body)).toEqual([]);
   });
 

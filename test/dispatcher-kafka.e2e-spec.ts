@@ -18,7 +18,10 @@ function expectExactDelivery(posted: readonly Posted[], received: readonly Recei
     const seen = new Set<string>();
     const firstOccurrences = mine.filter((delivery) => !seen.has(delivery.value.messageId) && seen.add(delivery.value.messageId));
     if (!allowRepeats) expect(firstOccurrences).toHaveLength(mine.length);
-    const expected = posted.filter((message) => message.recipients.includes(party)).map((message) => message.messageId).sort();
+    const expected = posted
+      .filter((message) => message.recipients.includes(party))
+      .map((message) => message.messageId)
+      .sort();
     expect(firstOccurrences.map((delivery) => delivery.value.messageId).sort()).toEqual(expected);
     const lastVersionOfCase = new Map<string, number>();
     for (const delivery of firstOccurrences) {
@@ -33,12 +36,21 @@ function expectExactDelivery(posted: readonly Posted[], received: readonly Recei
 }
 
 /** What a run that stopped short shows: the missing deliveries, the dispatcher's health and last output, PostgreSQL's open write transactions. */
-async function whyStalled(dispatcher: ServiceProcess, posted: readonly Posted[], received: readonly ReceivedDelivery[], env: Record<string, string>): Promise<string> {
+async function whyStalled(
+  dispatcher: ServiceProcess,
+  posted: readonly Posted[],
+  received: readonly ReceivedDelivery[],
+  env: Record<string, string>,
+): Promise<string> {
   const got = new Set(received.map((delivery) => `${delivery.party}|${delivery.value.messageId}`));
-  const missing = posted.flatMap((message) => message.recipients.filter((party) => !got.has(`${party}|${message.messageId}`)).map((party) => ({ party, message })));
+  const missing = posted.flatMap((message) =>
+    message.recipients.filter((party) => !got.has(`${party}|${message.messageId}`)).map((party) => ({ party, message })),
+  );
   const lines = [
     `missing ${missing.length}: first ${JSON.stringify(missing.slice(0, 5).map(({ party, message }) => ({ party, caseId: message.caseId, caseVersion: message.caseVersion })))}`,
-    `dispatcher /health: ${await fetch(`${dispatcher.baseUrl}/health`).then((response) => response.text()).catch((error: Error) => error.message)}`,
+    `dispatcher /health: ${await fetch(`${dispatcher.baseUrl}/health`)
+      .then((response) => response.text())
+      .catch((error: Error) => error.message)}`,
   ];
   if (env.DATABASE_URL) {
     const pool = new Pool({ connectionString: env.DATABASE_URL, max: 1 });
@@ -50,8 +62,12 @@ async function whyStalled(dispatcher: ServiceProcess, posted: readonly Posted[],
     const schema = env.DATABASE_SCHEMA ?? 'cmx';
     // Transactions that hold a lock without having written (an audit append waiting for the chain's advisory lock) hold no id.
     const [open, inTransaction, advisory, positions] = [
-      await rowsOf(`SELECT pid, backend_xid::text, state, now() - xact_start AS running, left(query, 200) AS query FROM pg_stat_activity WHERE backend_xid IS NOT NULL`),
-      await rowsOf(`SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS running, left(query, 200) AS query FROM pg_stat_activity WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()`),
+      await rowsOf(
+        `SELECT pid, backend_xid::text, state, now() - xact_start AS running, left(query, 200) AS query FROM pg_stat_activity WHERE backend_xid IS NOT NULL`,
+      ),
+      await rowsOf(
+        `SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS running, left(query, 200) AS query FROM pg_stat_activity WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()`,
+      ),
       await rowsOf(`SELECT pid, granted, mode FROM pg_locks WHERE locktype = 'advisory'`),
       await rowsOf(
         `SELECT (SELECT position::text FROM "${schema}".delivery_checkpoint) AS checkpoint, (SELECT max(transaction_id)::text FROM "${schema}".events) AS head_transaction, pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, (SELECT max(seq)::text FROM "${schema}".audit_entries) AS audit_head`,
@@ -112,8 +128,17 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
   async function killDispatcherDuringRun(env: Record<string, string>, gatewayCount: number, brokers: string): Promise<void> {
     const gateways = await Promise.all(Array.from({ length: gatewayCount }, () => startServiceProcess('gateway', env)));
     processes.push(...gateways);
-    const { result: posted, survivor: dispatcher, kills } = await whileKillingRepeatedly('dispatcher', env, seededRandom(7), { minMs: 300, spreadMs: 1500, minKills: 3 }, () =>
-      postCases(gateways.map((gateway) => gateway.baseUrl), 500, 20, 11),
+    const {
+      result: posted,
+      survivor: dispatcher,
+      kills,
+    } = await whileKillingRepeatedly('dispatcher', env, seededRandom(7), { minMs: 300, spreadMs: 1500, minKills: 3 }, () =>
+      postCases(
+        gateways.map((gateway) => gateway.baseUrl),
+        500,
+        20,
+        11,
+      ),
     );
     processes.push(dispatcher);
     expect(posted).toHaveLength(10_000);
@@ -121,12 +146,16 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
 
     const reader = await KafkaDeliveryReader.start(brokers, DEMO_PARTY_CODES, new Set(posted.map((message) => message.caseId)));
     try {
-      await reader.waitFor((received) => distinctDeliveries(received) >= expectedCount(posted), 240_000).catch(async (error: Error) => {
-        throw new Error(`${error.message}\n${await whyStalled(dispatcher, posted, reader.received, env)}`);
-      });
+      await reader
+        .waitFor((received) => distinctDeliveries(received) >= expectedCount(posted), 240_000)
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}\n${await whyStalled(dispatcher, posted, reader.received, env)}`);
+        });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expectExactDelivery(posted, reader.received, true);
-      console.info(`${gatewayCount} gateway(s); dispatcher killed ${kills} times; ${reader.received.length} deliveries read, ${expectedCount(posted)} distinct expected`);
+      console.info(
+        `${gatewayCount} gateway(s); dispatcher killed ${kills} times; ${reader.received.length} deliveries read, ${expectedCount(posted)} distinct expected`,
+      );
     } finally {
       await reader.stop();
     }
@@ -149,7 +178,11 @@ describe('dispatcher over Kafka (gateway and dispatcher as separate processes on
       await inFreshSchema(
         databaseUrl,
         (schema) =>
-          killDispatcherDuringRun({ DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka', EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema }, 3, brokers),
+          killDispatcherDuringRun(
+            { DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka', EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema },
+            3,
+            brokers,
+          ),
         () => Promise.all(processes.splice(0).map((service) => service.stop())),
       );
     },

@@ -66,8 +66,7 @@ interface SentErasure {
   readonly answeredAt: number;
 }
 
-const covers = (erasure: SentErasure, item: SealedItem): boolean =>
-  erasure.wholeCase === true || item.refs.some((ref) => erasure.personRefs!.includes(ref));
+const covers = (erasure: SentErasure, item: SealedItem): boolean => erasure.wholeCase === true || item.refs.some((ref) => erasure.personRefs!.includes(ref));
 
 /** The concerned messages one party received, in case order: it gets a notice when there is any, after all of them. */
 const receivedConcerned = (erasure: SentErasure, party: string): string[] =>
@@ -95,7 +94,10 @@ function noticeDeparture(erasure: SentErasure, delivered: any): string | undefin
   const { receivedAt, erasedAt, ...rest } = delivered;
   const want = wantedNotice(erasure);
   if (JSON.stringify(rest) === JSON.stringify(want) && typeof receivedAt === 'string' && erasedAt === receivedAt) return undefined;
-  const names = JSON.stringify(rest.messageIds) === JSON.stringify(want.messageIds) ? 'the messages wanted' : `${JSON.stringify(rest.messageIds)} instead of ${JSON.stringify(want.messageIds)}`;
+  const names =
+    JSON.stringify(rest.messageIds) === JSON.stringify(want.messageIds)
+      ? 'the messages wanted'
+      : `${JSON.stringify(rest.messageIds)} instead of ${JSON.stringify(want.messageIds)}`;
   return `${JSON.stringify(delivered)}; it names ${names}`;
 }
 
@@ -143,7 +145,10 @@ class CaseWork {
     const kind = this.random();
     const personErasures = kind < 0.55 ? 1 + Math.floor(this.random() * 2) : 0;
     const endsWhole = kind >= 0.55 && kind < 0.7;
-    const steps = [...Array.from({ length: 1 + Math.floor(this.random() * 3) }, () => 'message' as const), ...Array.from({ length: personErasures }, () => 'erase' as const)];
+    const steps = [
+      ...Array.from({ length: 1 + Math.floor(this.random() * 3) }, () => 'message' as const),
+      ...Array.from({ length: personErasures }, () => 'erase' as const),
+    ];
     steps.sort(() => this.random() - 0.5);
     for (const step of steps) {
       await pauseMs();
@@ -173,7 +178,14 @@ class CaseWork {
     const ref = `P${this.persons}`;
     this.defined.push(ref);
     const tokens = ['FAM', 'GIV', 'ALI', 'PHN'].map((kind) => this.tag(kind, ref));
-    const person = { ref, role: this.pick(['organiser', 'driver', 'facilitator', 'migrant']), familyName: tokens[0], givenNames: tokens[1], aliases: [tokens[2]], identifiers: [{ type: 'phone', value: tokens[3] }] };
+    const person = {
+      ref,
+      role: this.pick(['organiser', 'driver', 'facilitator', 'migrant']),
+      familyName: tokens[0],
+      givenNames: tokens[1],
+      aliases: [tokens[2]],
+      identifiers: [{ type: 'phone', value: tokens[3] }],
+    };
     return { person, item: { list: 'persons', ref, refs: [ref], tokens } };
   }
 
@@ -182,7 +194,10 @@ class CaseWork {
     const ref = `D${this.documents}`;
     const number = this.tag('DOC', ref);
     this.documentHolders.set(ref, holderRef);
-    return { document: { ref, type: 'passport', number, issuingCountry: 'SY', status: 'stolen', holderRef }, item: { list: 'documents', ref, refs: [holderRef], tokens: [number] } };
+    return {
+      document: { ref, type: 'passport', number, issuingCountry: 'SY', status: 'stolen', holderRef },
+      item: { list: 'documents', ref, refs: [holderRef], tokens: [number] },
+    };
   }
 
   /** A payment's amount is unique to it (case index and a counter), so that the amount is its token. */
@@ -264,22 +279,41 @@ class CaseWork {
     return this.send('case.updated', sender, { summary }, items);
   }
 
-  private async send(type: 'case.opened' | 'case.updated' | 'interception.reported', sender: string, body: Record<string, unknown>, items: SealedItem[]): Promise<void> {
+  private async send(
+    type: 'case.opened' | 'case.updated' | 'interception.reported',
+    sender: string,
+    body: Record<string, unknown>,
+    items: SealedItem[],
+  ): Promise<void> {
     const distribution = randomDistribution(sender, this.random);
     const message = messageOf(type, { caseId: this.caseId, sender, header: { distribution }, body });
     const answer = await new ExchangeClient(this.home, sender).post(message);
     if (answer.status !== 201) throw new Error(`${type} ${this.caseId} by ${sender}: ${answer.status} ${JSON.stringify(answer.body)}`);
     const persons = new Set<string>([
       ...((body.persons as { ref: string }[] | undefined) ?? []).map((person) => person.ref),
-      ...((body.documents as { ref: string; holderRef?: string }[] | undefined) ?? []).flatMap((document) => [document.holderRef ?? this.documentHolders.get(document.ref)!]),
-      ...((body.payments as { payerRef: string; payeeRef?: string }[] | undefined) ?? []).flatMap((payment) => [payment.payerRef, ...(payment.payeeRef ? [payment.payeeRef] : [])]),
+      ...((body.documents as { ref: string; holderRef?: string }[] | undefined) ?? []).flatMap((document) => [
+        document.holderRef ?? this.documentHolders.get(document.ref)!,
+      ]),
+      ...((body.payments as { payerRef: string; payeeRef?: string }[] | undefined) ?? []).flatMap((payment) => [
+        payment.payerRef,
+        ...(payment.payeeRef ? [payment.payeeRef] : []),
+      ]),
       ...((body.arrestedPersonIds as string[] | undefined) ?? []),
     ]);
     const recipients = expectedRecipients(distribution, sender);
     this.participants.add(sender);
     recipients.forEach((party) => this.participants.add(party));
     this.lastNamed = [...persons].pop() ?? this.lastNamed;
-    this.messages.push({ messageId: message.header.messageId, caseId: this.caseId, caseVersion: answer.body.caseVersion, position: answer.body.position, sender, recipients, persons, items });
+    this.messages.push({
+      messageId: message.header.messageId,
+      caseId: this.caseId,
+      caseVersion: answer.body.caseVersion,
+      position: answer.body.position,
+      sender,
+      recipients,
+      persons,
+      items,
+    });
   }
 
   /** One or two live persons; a third of the time the one the last message named (likely not delivered yet). */
@@ -293,9 +327,14 @@ class CaseWork {
   private async erase(target: { personRefs: string[] } | { wholeCase: true }, requestedBy: string): Promise<void> {
     const reason = `erasure ${this.erasures.length + 1} of case ${this.index}`;
     const sentAt = Date.now();
-    const answer = await this.anyGateway(requestedBy).request('POST', `/v1/cases/${this.caseId}/erasures`, JSON.stringify({ ...target, reason, legalBasis: 'LED Art. 16(2)' }));
+    const answer = await this.anyGateway(requestedBy).request(
+      'POST',
+      `/v1/cases/${this.caseId}/erasures`,
+      JSON.stringify({ ...target, reason, legalBasis: 'LED Art. 16(2)' }),
+    );
     const answeredAt = Date.now();
-    if (answer.status !== 201) throw new Error(`erasure ${JSON.stringify(target)} of ${this.caseId} by ${requestedBy}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 201)
+      throw new Error(`erasure ${JSON.stringify(target)} of ${this.caseId} by ${requestedBy}: ${answer.status} ${JSON.stringify(answer.body)}`);
     const refs = 'wholeCase' in target ? undefined : target.personRefs;
     const concerned = this.messages.filter((message) => refs === undefined || refs.some((ref) => message.persons.has(ref)));
     if (refs !== undefined) refs.forEach((ref) => this.erased.add(ref));
@@ -330,7 +369,10 @@ async function inPool(jobs: readonly (() => Promise<void>)[], concurrency: numbe
 function showsErased(value: any, item: SealedItem): boolean {
   const body = value.body ?? {};
   if (item.list === 'title' || item.list === 'summary') return JSON.stringify(body[item.list]) === JSON.stringify({ erased: true });
-  const placeholder = item.list === 'payments' ? { payerRef: item.payerRef, ...(item.payeeRef ? { payeeRef: item.payeeRef } : {}), erased: true } : { ref: item.ref, erased: true };
+  const placeholder =
+    item.list === 'payments'
+      ? { payerRef: item.payerRef, ...(item.payeeRef ? { payeeRef: item.payeeRef } : {}), erased: true }
+      : { ref: item.ref, erased: true };
   return ((body[item.list] ?? []) as unknown[]).some((entry) => JSON.stringify(entry) === JSON.stringify(placeholder));
 }
 
@@ -357,44 +399,79 @@ function checkKafka(cases: readonly CaseWork[], records: readonly KafkaRecord[],
   const messages = new Map(cases.flatMap((work) => work.messages.map((message) => [message.messageId, message] as const)));
   const erasures = new Map(cases.flatMap((work) => work.erasures.map((erasure) => [erasure.erasureId, erasure] as const)));
   const erasuresOfCase = new Map(cases.map((work) => [work.caseId, work.erasures]));
-  const figures: Figures = { records: records.length, repeatedRecords: 0, noticeRecords: 0, erasedAfterNotice: 0, erasedByClock: 0, firstRecordsProducedAfterErasure: 0, repeatsProducedAfterErasure: 0, visibleBeforeErasure: 0 };
+  const figures: Figures = {
+    records: records.length,
+    repeatedRecords: 0,
+    noticeRecords: 0,
+    erasedAfterNotice: 0,
+    erasedByClock: 0,
+    firstRecordsProducedAfterErasure: 0,
+    repeatsProducedAfterErasure: 0,
+    visibleBeforeErasure: 0,
+  };
   for (const party of DEMO_PARTY_CODES) {
     const mine = records.filter((record) => record.party === party);
     const byCase = new Map<string, KafkaRecord[]>();
     for (const record of mine) byCase.set(record.key, [...(byCase.get(record.key) ?? []), record]);
     const firstOf = new Map<string, KafkaRecord>();
     for (const [caseId, ofCase] of byCase) {
-      if (new Set(ofCase.map((record) => record.partition)).size !== 1) problems.add('Kafka: a case on several partitions', `${party} ${caseId}: records on several partitions`);
+      if (new Set(ofCase.map((record) => record.partition)).size !== 1)
+        problems.add('Kafka: a case on several partitions', `${party} ${caseId}: records on several partitions`);
       ofCase.sort((a, b) => (a.offset < b.offset ? -1 : 1));
       for (const record of ofCase) {
-        if (record.key !== record.value.caseId) problems.add('Kafka: record key is not the case', `${party}: record keyed ${record.key} of case ${record.value.caseId}`);
+        if (record.key !== record.value.caseId)
+          problems.add('Kafka: record key is not the case', `${party}: record keyed ${record.key} of case ${record.value.caseId}`);
         const id = record.headers['message-id'];
-        if (id !== record.value.messageId || record.headers['message-type'] !== record.value.type || record.headers['case-version'] !== String(record.value.caseVersion)) {
-          problems.add('Kafka: headers do not match the value', `${party} ${caseId}: headers ${JSON.stringify(record.headers)} do not match the value's ${record.value.messageId}/${record.value.type}/${record.value.caseVersion}`);
+        if (
+          id !== record.value.messageId ||
+          record.headers['message-type'] !== record.value.type ||
+          record.headers['case-version'] !== String(record.value.caseVersion)
+        ) {
+          problems.add(
+            'Kafka: headers do not match the value',
+            `${party} ${caseId}: headers ${JSON.stringify(record.headers)} do not match the value's ${record.value.messageId}/${record.value.type}/${record.value.caseVersion}`,
+          );
         }
         if (firstOf.has(id)) {
           figures.repeatedRecords += 1;
-          if (record.value.type === 'erasure.notice' && JSON.stringify(record.value) !== JSON.stringify(firstOf.get(id)!.value)) problems.add('Kafka: a notice repeated with another value', `${party}: notice ${id} repeated with another value`);
+          if (record.value.type === 'erasure.notice' && JSON.stringify(record.value) !== JSON.stringify(firstOf.get(id)!.value))
+            problems.add('Kafka: a notice repeated with another value', `${party}: notice ${id} repeated with another value`);
         } else firstOf.set(id, record);
       }
     }
     // What the party received: its messages, its notices.
-    const expectedMessages = [...messages.values()].filter((message) => message.recipients.includes(party)).map((message) => message.messageId).sort();
-    const gotMessages = [...firstOf.values()].filter((record) => record.value.type !== 'erasure.notice').map((record) => record.value.messageId).sort();
+    const expectedMessages = [...messages.values()]
+      .filter((message) => message.recipients.includes(party))
+      .map((message) => message.messageId)
+      .sort();
+    const gotMessages = [...firstOf.values()]
+      .filter((record) => record.value.type !== 'erasure.notice')
+      .map((record) => record.value.messageId)
+      .sort();
     if (JSON.stringify(gotMessages) !== JSON.stringify(expectedMessages)) {
       const got = new Set(gotMessages);
       const expected = new Set(expectedMessages);
-      problems.add('Kafka: messages missing or unexpected', `${party} Kafka messages: missing ${expectedMessages.filter((id) => !got.has(id)).length}, unexpected ${gotMessages.filter((id) => !expected.has(id)).length}`);
+      problems.add(
+        'Kafka: messages missing or unexpected',
+        `${party} Kafka messages: missing ${expectedMessages.filter((id) => !got.has(id)).length}, unexpected ${gotMessages.filter((id) => !expected.has(id)).length}`,
+      );
     }
     for (const erasure of erasures.values()) {
       const expected = receivedConcerned(erasure, party);
       const notice = firstOf.get(erasure.erasureId);
       if (expected.length === 0) {
-        if (notice) problems.add('Kafka: a notice to a party that received no message concerned', `${party} Kafka: a notice of erasure ${erasure.erasureId} (${erasure.caseId}) although it received none of its messages`);
+        if (notice)
+          problems.add(
+            'Kafka: a notice to a party that received no message concerned',
+            `${party} Kafka: a notice of erasure ${erasure.erasureId} (${erasure.caseId}) although it received none of its messages`,
+          );
         continue;
       }
       if (!notice) {
-        problems.add('Kafka: a notice missing', `${party} Kafka: no notice of erasure ${erasure.erasureId} (${erasure.caseId}, messages ${expected.join(',')})`);
+        problems.add(
+          'Kafka: a notice missing',
+          `${party} Kafka: no notice of erasure ${erasure.erasureId} (${erasure.caseId}, messages ${expected.join(',')})`,
+        );
         continue;
       }
       const departure = noticeDeparture(erasure, notice.value);
@@ -402,12 +479,16 @@ function checkKafka(cases: readonly CaseWork[], records: readonly KafkaRecord[],
       for (const messageId of expected) {
         const message = firstOf.get(messageId);
         if (message && !(message.partition === notice.partition && message.offset < notice.offset)) {
-          problems.add('Kafka: a notice not after a message it concerns', `${party} Kafka: notice of ${erasure.erasureId} at ${notice.partition}/${notice.offset} not after message ${messageId} at ${message.partition}/${message.offset}`);
+          problems.add(
+            'Kafka: a notice not after a message it concerns',
+            `${party} Kafka: notice of ${erasure.erasureId} at ${notice.partition}/${notice.offset} not after message ${messageId} at ${message.partition}/${message.offset}`,
+          );
         }
       }
     }
     for (const record of firstOf.values()) {
-      if (record.value.type === 'erasure.notice' && !erasures.has(record.value.messageId)) problems.add('Kafka: a notice of an unknown erasure', `${party} Kafka: notice of an unknown erasure ${record.value.messageId}`);
+      if (record.value.type === 'erasure.notice' && !erasures.has(record.value.messageId))
+        problems.add('Kafka: a notice of an unknown erasure', `${party} Kafka: notice of an unknown erasure ${record.value.messageId}`);
     }
     figures.noticeRecords += mine.filter((record) => record.value.type === 'erasure.notice').length;
 
@@ -430,12 +511,24 @@ function checkKafka(cases: readonly CaseWork[], records: readonly KafkaRecord[],
           if (afterNotice) figures.erasedAfterNotice += 1;
           else figures.erasedByClock += 1;
           const held = item.tokens.filter((token) => record.raw.includes(token));
-          if (held.length > 0) problems.add('Kafka: erased values in a record produced after the erasure', `${where}: holds ${held.join(', ')}, erased by ${covering.map((erasure) => `${erasure.erasureId} answered ${new Date(erasure.answeredAt).toISOString()}`).join(' and ')} (${afterNotice ? 'after its notice' : 'by the clock'})`);
-          else if (!showsErased(record.value, item)) problems.add('Kafka: no erased placeholder in a record produced after the erasure', `${where}: no erased placeholder for ${item.list} ${item.ref ?? item.payerRef ?? ''}`);
+          if (held.length > 0)
+            problems.add(
+              'Kafka: erased values in a record produced after the erasure',
+              `${where}: holds ${held.join(', ')}, erased by ${covering.map((erasure) => `${erasure.erasureId} answered ${new Date(erasure.answeredAt).toISOString()}`).join(' and ')} (${afterNotice ? 'after its notice' : 'by the clock'})`,
+            );
+          else if (!showsErased(record.value, item))
+            problems.add(
+              'Kafka: no erased placeholder in a record produced after the erasure',
+              `${where}: no erased placeholder for ${item.list} ${item.ref ?? item.payerRef ?? ''}`,
+            );
         } else if (covering.every((erasure) => record.timestamp < erasure.sentAt)) {
           figures.visibleBeforeErasure += 1;
           const missing = item.tokens.filter((token) => !record.raw.includes(token));
-          if (missing.length > 0) problems.add('Kafka: values missing from a record produced before their erasure', `${where}: produced before any erasure of it, yet lacks ${missing.join(', ')}`);
+          if (missing.length > 0)
+            problems.add(
+              'Kafka: values missing from a record produced before their erasure',
+              `${where}: produced before any erasure of it, yet lacks ${missing.join(', ')}`,
+            );
         }
       }
       if (erasedInRecord && firstOf.get(message.messageId) === record) figures.firstRecordsProducedAfterErasure += 1;
@@ -455,7 +548,8 @@ function checkFeeds(cases: readonly CaseWork[], feeds: ReadonlyMap<string, reado
     const items = (feeds.get(party) ?? []).filter((item) => caseIds.has(item.delivery.caseId));
     checked += items.length;
     for (let index = 1; index < items.length; index++) {
-      if (BigInt(items[index].cursor) <= BigInt(items[index - 1].cursor)) problems.add('feed: cursors out of order', `${party} feed: cursor ${items[index].cursor} after ${items[index - 1].cursor}`);
+      if (BigInt(items[index].cursor) <= BigInt(items[index - 1].cursor))
+        problems.add('feed: cursors out of order', `${party} feed: cursor ${items[index].cursor} after ${items[index - 1].cursor}`);
     }
     const byId = new Map<string, FeedRecord[]>();
     for (const item of items) byId.set(item.delivery.messageId, [...(byId.get(item.delivery.messageId) ?? []), item]);
@@ -467,7 +561,11 @@ function checkFeeds(cases: readonly CaseWork[], feeds: ReadonlyMap<string, reado
         problems.add('feed: a message missing', `${party} feed: message ${message.messageId} (${message.caseId} v${message.caseVersion}) missing`);
         continue;
       }
-      if (item.cursor !== message.position) problems.add('feed: a message at the wrong cursor', `${party} feed: message ${message.messageId} at cursor ${item.cursor}, stored at ${message.position}`);
+      if (item.cursor !== message.position)
+        problems.add(
+          'feed: a message at the wrong cursor',
+          `${party} feed: message ${message.messageId} at cursor ${item.cursor}, stored at ${message.position}`,
+        );
       const raw = JSON.stringify(item.delivery);
       for (const sealed of message.items) {
         const erased = (erasuresOfCase.get(message.caseId) ?? []).some((erasure) => erasure.caseVersion > message.caseVersion && covers(erasure, sealed));
@@ -476,7 +574,8 @@ function checkFeeds(cases: readonly CaseWork[], feeds: ReadonlyMap<string, reado
           const held = sealed.tokens.filter((token) => raw.includes(token));
           if (held.length > 0) problems.add('feed: erased values shown', `${where}: holds erased ${held.join(', ')}`);
           else if (!showsErased(item.delivery, sealed)) problems.add('feed: no erased placeholder', `${where}: no erased placeholder`);
-        } else if (sealed.tokens.some((token) => !raw.includes(token))) problems.add('feed: a value never erased is missing', `${where}: a value that was never erased is missing`);
+        } else if (sealed.tokens.some((token) => !raw.includes(token)))
+          problems.add('feed: a value never erased is missing', `${where}: a value that was never erased is missing`);
       }
     }
     const erasures = cases.flatMap((work) => work.erasures);
@@ -484,27 +583,44 @@ function checkFeeds(cases: readonly CaseWork[], feeds: ReadonlyMap<string, reado
       const expected = receivedConcerned(erasure, party);
       const notice = byId.get(erasure.erasureId)?.[0];
       if (expected.length === 0) {
-        if (notice) problems.add('feed: a notice to a party that received no message concerned', `${party} feed: a notice of erasure ${erasure.erasureId} (${erasure.caseId}) although it received none of its messages (it names ${JSON.stringify(notice.delivery.messageIds)})`);
+        if (notice)
+          problems.add(
+            'feed: a notice to a party that received no message concerned',
+            `${party} feed: a notice of erasure ${erasure.erasureId} (${erasure.caseId}) although it received none of its messages (it names ${JSON.stringify(notice.delivery.messageIds)})`,
+          );
         continue;
       }
       if (!notice) {
         problems.add('feed: a notice missing', `${party} feed: no notice of erasure ${erasure.erasureId} (${erasure.caseId})`);
         continue;
       }
-      if (notice.cursor !== erasure.position) problems.add('feed: notice at another cursor than its position', `${party} feed: notice of ${erasure.erasureId} at ${notice.cursor}, stored at ${erasure.position}`);
+      if (notice.cursor !== erasure.position)
+        problems.add(
+          'feed: notice at another cursor than its position',
+          `${party} feed: notice of ${erasure.erasureId} at ${notice.cursor}, stored at ${erasure.position}`,
+        );
       const departure = noticeDeparture(erasure, notice.delivery);
       if (departure) {
         const owners = DEMO_PARTY_CODES.filter((other) => JSON.stringify(receivedConcerned(erasure, other)) === JSON.stringify(notice.delivery.messageIds));
-        problems.add('feed: notice content', `${party} feed notice of ${erasure.erasureId} (${erasure.caseId}): ${departure}${owners.length > 0 ? ` (the list of what ${owners.join(', ')} received)` : ''}`);
+        problems.add(
+          'feed: notice content',
+          `${party} feed notice of ${erasure.erasureId} (${erasure.caseId}): ${departure}${owners.length > 0 ? ` (the list of what ${owners.join(', ')} received)` : ''}`,
+        );
       }
       for (const messageId of expected) {
         const item = byId.get(messageId)?.[0];
-        if (item && BigInt(item.cursor) >= BigInt(notice.cursor)) problems.add('feed: a notice not after a message it concerns', `${party} feed: notice of ${erasure.erasureId} at ${notice.cursor} not after message ${messageId} at ${item.cursor}`);
+        if (item && BigInt(item.cursor) >= BigInt(notice.cursor))
+          problems.add(
+            'feed: a notice not after a message it concerns',
+            `${party} feed: notice of ${erasure.erasureId} at ${notice.cursor} not after message ${messageId} at ${item.cursor}`,
+          );
       }
     }
     for (const item of items) {
-      if (item.delivery.type === 'erasure.notice' && !erasures.some((erasure) => erasure.erasureId === item.delivery.messageId)) problems.add('feed: a notice of an unknown erasure', `${party} feed: notice of an unknown erasure ${item.delivery.messageId}`);
-      if (item.delivery.type !== 'erasure.notice' && !messages.has(item.delivery.messageId)) problems.add('feed: an unknown message', `${party} feed: unknown message ${item.delivery.messageId}`);
+      if (item.delivery.type === 'erasure.notice' && !erasures.some((erasure) => erasure.erasureId === item.delivery.messageId))
+        problems.add('feed: a notice of an unknown erasure', `${party} feed: notice of an unknown erasure ${item.delivery.messageId}`);
+      if (item.delivery.type !== 'erasure.notice' && !messages.has(item.delivery.messageId))
+        problems.add('feed: an unknown message', `${party} feed: unknown message ${item.delivery.messageId}`);
     }
   }
   return checked;
@@ -557,9 +673,15 @@ describe('erasure notices over Kafka and the feed, the dispatcher killed with SI
       const { killedAt, exitedOnTheirOwn } = dispatcher;
       // From 20 ms after a restart (catching up: a batch between Kafka and the ledger) to 0.8 s (keeping up), down up to 2 s.
       await killRepeatedlyDuring(dispatcher, seededRandom(seed + 1), { minMs: 20, spreadMs: 800, minKills: 8, maxDowntimeMs: 2_000 }, async () => {
-        await inPool(firstHalf.map((work) => () => work.firstPart()), 16);
+        await inPool(
+          firstHalf.map((work) => () => work.firstPart()),
+          16,
+        );
         erasingFrom = Date.now();
-        const jobs = [...firstHalf.map((work) => () => work.secondPart(pause)), ...secondHalf.map((work) => async () => (await work.firstPart(), await work.secondPart(pause)))];
+        const jobs = [
+          ...firstHalf.map((work) => () => work.secondPart(pause)),
+          ...secondHalf.map((work) => async () => (await work.firstPart(), await work.secondPart(pause))),
+        ];
         jobs.sort(() => random() - 0.5);
         await inPool(jobs, 8);
         erasingTo = Date.now();
@@ -575,19 +697,24 @@ describe('erasure notices over Kafka and the feed, the dispatcher killed with SI
       const allErasures = cases.flatMap((work) => work.erasures);
       const expectedKeys = new Set([
         ...allMessages.flatMap((message) => message.recipients.map((party) => `${party}|${message.messageId}`)),
-        ...allErasures.flatMap((erasure) => DEMO_PARTY_CODES.filter((party) => receivedConcerned(erasure, party).length > 0).map((party) => `${party}|${erasure.erasureId}`)),
+        ...allErasures.flatMap((erasure) =>
+          DEMO_PARTY_CODES.filter((party) => receivedConcerned(erasure, party).length > 0).map((party) => `${party}|${erasure.erasureId}`),
+        ),
       ]);
       const noticesExpected = expectedKeys.size - allMessages.reduce((sum, message) => sum + message.recipients.length, 0);
-      const distinctExpected = (records: readonly KafkaRecord[]) => new Set(records.map((record) => `${record.party}|${record.headers['message-id']}`).filter((key) => expectedKeys.has(key))).size;
-      await reader.waitFor((records) => distinctExpected(records) >= expectedKeys.size, 240_000).catch((error: Error) => {
-        const got = new Set(reader.records.map((record) => `${record.party}|${record.headers['message-id']}`));
-        const missing = [...expectedKeys].filter((key) => !got.has(key));
-        return dispatcher.current().then((survivor) => {
-          throw new Error(
-            `${error.message}: ${missing.length} of ${expectedKeys.size} missing, e.g. ${missing.slice(0, 5).join(' ')}; ${exitedOnTheirOwn.length} exits on their own\n${survivor.output().slice(-3_000)}`,
-          );
+      const distinctExpected = (records: readonly KafkaRecord[]) =>
+        new Set(records.map((record) => `${record.party}|${record.headers['message-id']}`).filter((key) => expectedKeys.has(key))).size;
+      await reader
+        .waitFor((records) => distinctExpected(records) >= expectedKeys.size, 240_000)
+        .catch((error: Error) => {
+          const got = new Set(reader.records.map((record) => `${record.party}|${record.headers['message-id']}`));
+          const missing = [...expectedKeys].filter((key) => !got.has(key));
+          return dispatcher.current().then((survivor) => {
+            throw new Error(
+              `${error.message}: ${missing.length} of ${expectedKeys.size} missing, e.g. ${missing.slice(0, 5).join(' ')}; ${exitedOnTheirOwn.length} exits on their own\n${survivor.output().slice(-3_000)}`,
+            );
+          });
         });
-      });
       await new Promise((resolve) => setTimeout(resolve, 2_000));
 
       const problems = new Problems();
@@ -623,7 +750,9 @@ describe('erasure notices over Kafka and the feed, the dispatcher killed with SI
       );
       const why = (output: string) => output.split('\n').find((line) => line.includes('dispatching stopped')) ?? output.slice(-500);
       if (exitedOnTheirOwn.length > 0) {
-        console.warn(`${exitedOnTheirOwn.length} dispatcher exit(s) on their own:\n${exitedOnTheirOwn.map((exited) => `  code ${exited.exitCode}: ${why(exited.output)}`).join('\n')}\nthe first in full:\n${exitedOnTheirOwn[0].output.slice(-3_000)}`);
+        console.warn(
+          `${exitedOnTheirOwn.length} dispatcher exit(s) on their own:\n${exitedOnTheirOwn.map((exited) => `  code ${exited.exitCode}: ${why(exited.output)}`).join('\n')}\nthe first in full:\n${exitedOnTheirOwn[0].output.slice(-3_000)}`,
+        );
       }
       if (problems.count > 0) throw new Error(`${problems.count} problems:\n    ${problems.summary()}`);
       expect(killedAt.length).toBeGreaterThanOrEqual(8);
@@ -653,7 +782,14 @@ describe('erasure notices over Kafka and the feed, the dispatcher killed with SI
       await inFreshSchema(
         databaseUrl,
         (schema) =>
-          run('PostgreSQL', { DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka', EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema }, 3, brokers, 300, 20261203),
+          run(
+            'PostgreSQL',
+            { DATA_DIR: newDataDir(), KAFKA_BROKERS: brokers, DELIVERY: 'kafka', EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema },
+            3,
+            brokers,
+            300,
+            20261203,
+          ),
         () => Promise.all(processes.splice(0).map((service) => service.stop())),
       );
     },
@@ -674,30 +810,48 @@ describe('several gateways on one PostgreSQL store: a message is decided on the 
     await Promise.all(processes.splice(0).map((service) => service.stop()));
   });
 
-  engineTest('PostgreSQL', 'DATABASE_URL', 'a party made a participant, or a person defined, through another gateway is known to every gateway', async (databaseUrl) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'cmx-stale-case-'));
-    const stopAll = async () => {
-      await Promise.all(processes.splice(0).map((service) => service.stop()));
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-    await inFreshSchema(databaseUrl, async (schema) => {
-      const env = { DATA_DIR: dataDir, EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema };
-      const [a, b] = await Promise.all([startServiceProcess('gateway', env), startServiceProcess('gateway', env)]);
-      processes.push(a, b);
-      const caseId = newCaseId();
-      const post = (gateway: ServiceProcess, sender: string, type: 'case.opened' | 'case.updated', recipients: string[], body: object) =>
-        new ExchangeClient(gateway.baseUrl, sender).post(messageOf(type, { caseId, sender, header: { distribution: { scope: 'recipients', recipients } }, body }));
+  engineTest(
+    'PostgreSQL',
+    'DATABASE_URL',
+    'a party made a participant, or a person defined, through another gateway is known to every gateway',
+    async (databaseUrl) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'cmx-stale-case-'));
+      const stopAll = async () => {
+        await Promise.all(processes.splice(0).map((service) => service.stop()));
+        rmSync(dataDir, { recursive: true, force: true });
+      };
+      await inFreshSchema(
+        databaseUrl,
+        async (schema) => {
+          const env = { DATA_DIR: dataDir, EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema };
+          const [a, b] = await Promise.all([startServiceProcess('gateway', env), startServiceProcess('gateway', env)]);
+          processes.push(a, b);
+          const caseId = newCaseId();
+          const post = (gateway: ServiceProcess, sender: string, type: 'case.opened' | 'case.updated', recipients: string[], body: object) =>
+            new ExchangeClient(gateway.baseUrl, sender).post(
+              messageOf(type, { caseId, sender, header: { distribution: { scope: 'recipients', recipients } }, body }),
+            );
 
-      expect((await post(a, 'NCB-IT', 'case.opened', ['NCB-GR'], { title: 'Opened through A', persons: [{ ref: 'P1', role: 'driver' }] })).status).toBe(201);
-      // Through B: NCB-ES becomes a participant and P2 is defined; A still holds the case at version 1.
-      expect((await post(b, 'NCB-IT', 'case.updated', ['NCB-ES'], { persons: [{ ref: 'P2', role: 'organiser' }] })).status).toBe(201);
+          expect((await post(a, 'NCB-IT', 'case.opened', ['NCB-GR'], { title: 'Opened through A', persons: [{ ref: 'P1', role: 'driver' }] })).status).toBe(
+            201,
+          );
+          // Through B: NCB-ES becomes a participant and P2 is defined; A still holds the case at version 1.
+          expect((await post(b, 'NCB-IT', 'case.updated', ['NCB-ES'], { persons: [{ ref: 'P2', role: 'organiser' }] })).status).toBe(201);
 
-      const byNewParticipant = await post(a, 'NCB-ES', 'case.updated', ['NCB-IT'], { summary: 'Written by a party that received version 2' });
-      const namingNewPerson = await post(a, 'NCB-IT', 'case.updated', ['NCB-GR'], { payments: [{ method: 'hawala', amount: 10, currency: 'EUR', payerRef: 'P2' }] });
-      expect({ byNewParticipant: [byNewParticipant.status, byNewParticipant.body?.error], namingNewPerson: [namingNewPerson.status, namingNewPerson.body?.error] }).toEqual({
-        byNewParticipant: [201, undefined],
-        namingNewPerson: [201, undefined],
-      });
-    }, stopAll);
-  });
+          const byNewParticipant = await post(a, 'NCB-ES', 'case.updated', ['NCB-IT'], { summary: 'Written by a party that received version 2' });
+          const namingNewPerson = await post(a, 'NCB-IT', 'case.updated', ['NCB-GR'], {
+            payments: [{ method: 'hawala', amount: 10, currency: 'EUR', payerRef: 'P2' }],
+          });
+          expect({
+            byNewParticipant: [byNewParticipant.status, byNewParticipant.body?.error],
+            namingNewPerson: [namingNewPerson.status, namingNewPerson.body?.error],
+          }).toEqual({
+            byNewParticipant: [201, undefined],
+            namingNewPerson: [201, undefined],
+          });
+        },
+        stopAll,
+      );
+    },
+  );
 });

@@ -290,7 +290,11 @@ class CaseModel {
         type: message.type === 'case.opened' ? 'CaseOpened' : 'CaseUpdated',
         streamVersion: message.version,
         position: '0',
-        data: { message: { header: message.header, body: this.openedBody(message, 'public') }, receivedAt: message.receivedAt, entitledParties: [...message.entitled] },
+        data: {
+          message: { header: message.header, body: this.openedBody(message, 'public') },
+          receivedAt: message.receivedAt,
+          entitledParties: [...message.entitled],
+        },
       } as unknown as CaseSummaryEvent;
       summary = evolveCaseSummary(summary, event);
     }
@@ -347,14 +351,35 @@ function distributionOf(plan: DistributionPlan, sender: string): Json {
 /** Erasure notices of the feed whose messageIds are not every message concerned. */
 const noticeMismatches: string[] = [];
 
-const figures = { repeats: 0, notices: 0, runs: 0, cases: 0, messages: 0, erasures: 0, wholeCaseErasures: 0, restrictions: 0, lifts: 0, refusals: 0, answers: 0, valuesChecked: 0, erasedValues: 0 };
+const figures = {
+  repeats: 0,
+  notices: 0,
+  runs: 0,
+  cases: 0,
+  messages: 0,
+  erasures: 0,
+  wholeCaseErasures: 0,
+  restrictions: 0,
+  lifts: 0,
+  refusals: 0,
+  answers: 0,
+  valuesChecked: 0,
+  erasedValues: 0,
+};
 
 class WorldPlayer {
   readonly cases: CaseModel[] = [];
 
   constructor(private readonly client: (party: string) => ExchangeClient) {}
 
-  private async send(model: CaseModel, type: 'case.opened' | 'case.updated', sender: string, distribution: Json, body: Json, holders: Map<string, string>): Promise<void> {
+  private async send(
+    model: CaseModel,
+    type: 'case.opened' | 'case.updated',
+    sender: string,
+    distribution: Json,
+    body: Json,
+    holders: Map<string, string>,
+  ): Promise<void> {
     const message = messageOf(type, { caseId: model.caseId, sender, header: { distribution: distribution as never }, body });
     const answer = await this.client(sender).post(message);
     expect([type, sender, answer.status, answer.body]).toEqual([type, sender, 201, expect.objectContaining({ caseVersion: expect.any(Number) })]);
@@ -474,7 +499,14 @@ class WorldPlayer {
     if (step.newDocument && live.length > 0) {
       const holder = live[step.newDocument[0] % live.length];
       const document = model.newDocumentRef();
-      documents.push({ ref: document, type: 'id_card', number: model.token('DOC', [holder]), issuingCountry: 'LY', status: step.newDocument[1], holderRef: holder });
+      documents.push({
+        ref: document,
+        type: 'id_card',
+        number: model.token('DOC', [holder]),
+        issuingCountry: 'LY',
+        status: step.newDocument[1],
+        holderRef: holder,
+      });
       holders.set(document, holder);
     }
     const payable = [...live, ...persons.filter((person) => person.familyName).map((person) => person.ref as string)];
@@ -487,7 +519,13 @@ class WorldPlayer {
   }
 
   /** The answer the exchange must give to a protection request (libs/case-domain decideProtection). */
-  private expectedAnswer(model: CaseModel, caller: string, kind: 'erase' | 'restrict' | 'lift', target: { personRefs: string[] } | { wholeCase: true }, expectedCaseVersion?: number): [number, string?] {
+  private expectedAnswer(
+    model: CaseModel,
+    caller: string,
+    kind: 'erase' | 'restrict' | 'lift',
+    target: { personRefs: string[] } | { wholeCase: true },
+    expectedCaseVersion?: number,
+  ): [number, string?] {
     if (caller !== model.owner && caller !== ADMIN) return model.participants.has(caller) ? [403, 'not_case_owner'] : [404, 'case_not_found'];
     if (expectedCaseVersion !== undefined && expectedCaseVersion !== model.version) return [409, 'case_version_mismatch'];
     if (model.wholeErased) return [409, 'case_erased'];
@@ -501,7 +539,13 @@ class WorldPlayer {
     return [201];
   }
 
-  private async request(model: CaseModel, caller: string, kind: 'erase' | 'restrict' | 'lift', target: { personRefs: string[] } | { wholeCase: true }, expectedCaseVersion?: number): Promise<HttpAnswer> {
+  private async request(
+    model: CaseModel,
+    caller: string,
+    kind: 'erase' | 'restrict' | 'lift',
+    target: { personRefs: string[] } | { wholeCase: true },
+    expectedCaseVersion?: number,
+  ): Promise<HttpAnswer> {
     const body = {
       ...target,
       ...(kind === 'restrict' ? { restrict: true } : kind === 'lift' ? { liftRestriction: true } : {}),
@@ -528,7 +572,13 @@ class WorldPlayer {
   }
 
   /** The model after an accepted protection (libs/case-domain evolveProtection and concernedMessages). */
-  private applied(model: CaseModel, caller: string, kind: 'erase' | 'restrict' | 'lift', target: { personRefs: string[] } | { wholeCase: true }, answer: HttpAnswer): void {
+  private applied(
+    model: CaseModel,
+    caller: string,
+    kind: 'erase' | 'restrict' | 'lift',
+    target: { personRefs: string[] } | { wholeCase: true },
+    answer: HttpAnswer,
+  ): void {
     const refs = 'wholeCase' in target ? [...model.personRefs] : target.personRefs;
     const concerned = model.messages().filter((message) => 'wholeCase' in target || refs.some((ref) => message.persons.has(ref)));
     const entitled = new Set([...concerned.flatMap((message) => [...message.entitled]), model.owner, caller]);
@@ -629,7 +679,9 @@ class WorldPlayer {
       }
       case 'afterWhole': {
         if (!model.wholeErased) return;
-        const answer = await this.client(model.owner).post(messageOf('case.updated', { caseId: model.caseId, sender: model.owner, body: { summary: 'after the erasure' } }));
+        const answer = await this.client(model.owner).post(
+          messageOf('case.updated', { caseId: model.caseId, sender: model.owner, body: { summary: 'after the erasure' } }),
+        );
         expect([model.caseId, answer.status, answer.body?.error]).toEqual([model.caseId, 409, 'case_erased']);
         figures.refusals++;
         return;
@@ -671,7 +723,14 @@ async function checkWorld(cases: readonly CaseModel[], client: (party: string) =
   const feeds = new Map<string, Awaited<ReturnType<typeof wholeFeed>>>();
   for (const party of PARTIES) {
     const count = cases.reduce((sum, model) => sum + expectedFeed(party, model).length, 0);
-    feeds.set(party, await eventually(() => wholeFeed(client(party)), (feed) => feed.items.filter((item) => caseIds.has(item.delivery.caseId)).length >= count, `${party}'s feed`));
+    feeds.set(
+      party,
+      await eventually(
+        () => wholeFeed(client(party)),
+        (feed) => feed.items.filter((item) => caseIds.has(item.delivery.caseId)).length >= count,
+        `${party}'s feed`,
+      ),
+    );
   }
   await projectionsCaughtUp(client('NCB-IT'));
 
@@ -702,7 +761,9 @@ async function checkWorld(cases: readonly CaseModel[], client: (party: string) =
           ]);
           // Checked apart (see the test on notices below), so that the rest of the property still runs.
           if (JSON.stringify(item.delivery.messageIds) !== JSON.stringify(event.messageIds)) {
-            noticeMismatches.push(`${party}, notice ${event.messageId} of ${model.caseId}: names ${JSON.stringify(item.delivery.messageIds)}, concerned ${JSON.stringify(event.messageIds)}`);
+            noticeMismatches.push(
+              `${party}, notice ${event.messageId} of ${model.caseId}: names ${JSON.stringify(item.delivery.messageIds)}, concerned ${JSON.stringify(event.messageIds)}`,
+            );
           }
           figures.notices++;
         }
@@ -726,7 +787,9 @@ async function checkWorld(cases: readonly CaseModel[], client: (party: string) =
         const actual = timeline.body.entries.map((entry: Json) => ({ messageId: entry.messageId, type: entry.type, body: entry.body }));
         expect([party, model.caseId, actual]).toEqual([party, model.caseId, expected]);
       }
-      const timelinePresent = stringTokens(events.filter((event): event is MessageModel => event.kind === 'message').map((event) => model.openedBody(event, view)));
+      const timelinePresent = stringTokens(
+        events.filter((event): event is MessageModel => event.kind === 'message').map((event) => model.openedBody(event, view)),
+      );
       checkTokens(`${party}'s timeline of ${model.caseId}`, JSON.stringify(timeline.body), timelinePresent, universe);
 
       // The case summary: the read model, folded from the messages as every read model sees them.
@@ -740,10 +803,12 @@ async function checkWorld(cases: readonly CaseModel[], client: (party: string) =
     // Boards and case lists of the groups the party is a member of.
     for (const [kind, group] of Object.entries(GROUPS)) {
       if (!(group.members as readonly string[]).includes(party)) continue;
-      const onBoard = cases.map((model) => model.expectedSummary(party)).filter((summary): summary is CaseSummary => {
-        if (!summary) return false;
-        return kind === 'operation' ? summary.operations.includes(group.id) : summary.taskForces.includes(group.id);
-      });
+      const onBoard = cases
+        .map((model) => model.expectedSummary(party))
+        .filter((summary): summary is CaseSummary => {
+          if (!summary) return false;
+          return kind === 'operation' ? summary.operations.includes(group.id) : summary.taskForces.includes(group.id);
+        });
       const flaggedDocuments = onBoard.flatMap((summary) => summary.documents.filter((document) => document.status && FLAGGED.includes(document.status)));
       const flagged = new Set(flaggedDocuments.flatMap((document) => (typeof document.number === 'string' ? [document.number] : [])));
       const board = await client(party).request('GET', group.path);
@@ -788,7 +853,10 @@ async function checkWorld(cases: readonly CaseModel[], client: (party: string) =
         const listing = listed.find((candidate) => candidate.caseId === summary.caseId);
         expect([party, group.id, summary.caseId, listing?.title]).toEqual([party, group.id, summary.caseId, summary.title]);
       }
-      const listedOfRun = listed.filter((listing) => caseIds.has(listing.caseId)).map((listing) => listing.caseId).sort();
+      const listedOfRun = listed
+        .filter((listing) => caseIds.has(listing.caseId))
+        .map((listing) => listing.caseId)
+        .sort();
       expect([party, group.id, listedOfRun]).toEqual([party, group.id, onBoard.map((summary) => summary.caseId).sort()]);
       const titles = new Set(onBoard.flatMap((summary) => (typeof summary.title === 'string' ? [...tokensIn(summary.title)] : [])));
       checkTokens(`${party}'s case list of ${group.id}`, JSON.stringify(listed), titles, universe);
@@ -872,7 +940,10 @@ describe('erasure, end to end (property: no answer and no read model shows what 
       header: { distribution },
       body: {
         title: 'Document of an erased person',
-        persons: [{ ref: 'P1', familyName: uniqueToken('FAM') }, { ref: 'P2', familyName: uniqueToken('FAM') }],
+        persons: [
+          { ref: 'P1', familyName: uniqueToken('FAM') },
+          { ref: 'P2', familyName: uniqueToken('FAM') },
+        ],
         documents: [{ ref: 'D2', type: 'passport', number: uniqueToken('DOC'), status: 'stolen', holderRef: 'P2' }],
       },
     });

@@ -98,8 +98,20 @@ class TwoPersonCase {
       body: {
         summary: `A second departure point ${this.laterSummary}`,
         persons: [
-          { ref: 'P1', identifiers: [{ type: 'phone', value: kept.phone }, { type: 'phone', value: kept.laterPhone }] },
-          { ref: 'P2', identifiers: [{ type: 'phone', value: erased.phone }, { type: 'phone', value: erased.laterPhone }] },
+          {
+            ref: 'P1',
+            identifiers: [
+              { type: 'phone', value: kept.phone },
+              { type: 'phone', value: kept.laterPhone },
+            ],
+          },
+          {
+            ref: 'P2',
+            identifiers: [
+              { type: 'phone', value: erased.phone },
+              { type: 'phone', value: erased.laterPhone },
+            ],
+          },
         ],
         documents: [
           { ref: 'D3', type: 'id_card', number: kept.laterDocumentNumber, issuingCountry: 'LY', status: 'counterfeit', holderRef: 'P1' },
@@ -162,7 +174,11 @@ async function eraseAndSearch(target: ExchangeUnderTest, readModelPlaces: (name:
   for (const recipient of recipients) {
     // NCB-GR is in both groups: it receives the four messages; the others two each.
     const expected = recipient.party === 'NCB-GR' ? 4 : 2;
-    await eventually(() => wholeFeed(recipient), ({ items }) => items.filter((item) => caseIds.includes(item.delivery.caseId)).length === expected, `${recipient.party}'s deliveries`);
+    await eventually(
+      () => wholeFeed(recipient),
+      ({ items }) => items.filter((item) => caseIds.includes(item.delivery.caseId)).length === expected,
+      `${recipient.party}'s deliveries`,
+    );
   }
   await projectionsCaughtUp(owner);
   const grSummary = (await recipients[0].request('GET', `/v1/cases/${partial.caseId}`)).body;
@@ -174,10 +190,7 @@ async function eraseAndSearch(target: ExchangeUnderTest, readModelPlaces: (name:
   const notInReadModels = [...before].filter(([, places]) => !places.some(readModelPlaces)).map(([needle]) => needle);
   expect({ notInReadModels, where: where(before) }).toEqual({ notInReadModels: [], where: expect.anything() });
 
-  const erasedKeys = [
-    await target.readKey(partial.caseId, 'P2'),
-    ...(await Promise.all(['P1', 'P2', '*'].map((ref) => target.readKey(whole.caseId, ref)))),
-  ];
+  const erasedKeys = [await target.readKey(partial.caseId, 'P2'), ...(await Promise.all(['P1', 'P2', '*'].map((ref) => target.readKey(whole.caseId, ref))))];
   const keptKeys = [await target.readKey(partial.caseId, 'P1'), await target.readKey(partial.caseId, '*')];
   for (const key of [...erasedKeys, ...keptKeys]) expect(key).toBeInstanceOf(Buffer);
   const keysBefore = await placesHolding(target, [...erasedKeys, ...keptKeys] as Buffer[]);
@@ -267,32 +280,38 @@ describe('raw bytes after an erasure', () => {
   });
 
   describe('PostgreSQL exchange (pg_dump of its schema)', () => {
-    engineTest('PostgreSQL', 'DATABASE_URL', 'no row of the schema holds a value or a key of an erased person or case; the kept person is still stored', async (databaseUrl) => {
-      const pgDump = await promisify(execFile)('pg_dump', ['--version']).catch((error: Error) => {
-        throw new Error(`pg_dump is needed for this test (installed with PostgreSQL): ${error.message}`);
-      });
-      expect(pgDump.stdout).toMatch(/pg_dump \(PostgreSQL\)/);
-      const schema = `cmx_erasure_raw_${process.pid}_${Date.now() % 1_000_000}`;
-      const pool = new Pool({ connectionString: databaseUrl, max: 2 });
-      let exchange: InProcessExchange | undefined;
-      try {
-        await migrate(pool, schema);
-        exchange = await startInProcessExchange({ EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema });
-        const places = async () => {
-          const { stdout } = await promisify(execFile)('pg_dump', [`--schema=${schema}`, databaseUrl], { maxBuffer: 512 * 1024 * 1024 });
-          return placesOfDump(stdout);
-        };
-        const readKey: KeyReader = async (caseId, ref) => {
-          const { rows } = await pool.query(`SELECT key FROM "${schema}".data_keys WHERE case_id = $1 AND ref = $2`, [caseId, ref]);
-          return (rows[0]?.key as Buffer | null) ?? undefined;
-        };
-        await eraseAndSearch({ exchange, places, readKey }, (name) => READ_MODEL_TABLES.some((table) => name === `pg_dump ${schema}.${table}`));
-      } finally {
-        await exchange?.close();
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-        await pool.end();
-      }
-    }, 90_000);
+    engineTest(
+      'PostgreSQL',
+      'DATABASE_URL',
+      'no row of the schema holds a value or a key of an erased person or case; the kept person is still stored',
+      async (databaseUrl) => {
+        const pgDump = await promisify(execFile)('pg_dump', ['--version']).catch((error: Error) => {
+          throw new Error(`pg_dump is needed for this test (installed with PostgreSQL): ${error.message}`);
+        });
+        expect(pgDump.stdout).toMatch(/pg_dump \(PostgreSQL\)/);
+        const schema = `cmx_erasure_raw_${process.pid}_${Date.now() % 1_000_000}`;
+        const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+        let exchange: InProcessExchange | undefined;
+        try {
+          await migrate(pool, schema);
+          exchange = await startInProcessExchange({ EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema });
+          const places = async () => {
+            const { stdout } = await promisify(execFile)('pg_dump', [`--schema=${schema}`, databaseUrl], { maxBuffer: 512 * 1024 * 1024 });
+            return placesOfDump(stdout);
+          };
+          const readKey: KeyReader = async (caseId, ref) => {
+            const { rows } = await pool.query(`SELECT key FROM "${schema}".data_keys WHERE case_id = $1 AND ref = $2`, [caseId, ref]);
+            return (rows[0]?.key as Buffer | null) ?? undefined;
+          };
+          await eraseAndSearch({ exchange, places, readKey }, (name) => READ_MODEL_TABLES.some((table) => name === `pg_dump ${schema}.${table}`));
+        } finally {
+          await exchange?.close();
+          await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+          await pool.end();
+        }
+      },
+      90_000,
+    );
   });
 });
 

@@ -18,7 +18,14 @@ function caseOpened(caseId: string) {
       title: 'Dinghy departures',
       persons: [
         { ref: 'P1', role: 'organiser', familyName: 'KEEPERSON', givenNames: 'STAYING', identifiers: [{ type: 'phone', value: '+218900000111' }] },
-        { ref: 'P2', role: 'driver', familyName: 'ERASEDOVIC', givenNames: 'GONE', dateOfBirth: '1990-01-02', identifiers: [{ type: 'phone', value: '+218977777222' }] },
+        {
+          ref: 'P2',
+          role: 'driver',
+          familyName: 'ERASEDOVIC',
+          givenNames: 'GONE',
+          dateOfBirth: '1990-01-02',
+          identifiers: [{ type: 'phone', value: '+218977777222' }],
+        },
       ],
       documents: [
         { ref: 'D1', type: 'passport', number: 'KEEP11111', issuingCountry: 'SY', status: 'stolen', holderRef: 'P1' },
@@ -70,8 +77,16 @@ describe('erasure of a person (embedded exchange)', () => {
     const caseId = newCaseId();
     const opened = await owner.post(caseOpened(caseId));
     expect(opened.status).toBe(201);
-    await eventually(() => feedOf(recipient), (items) => items.some((item) => item.delivery.caseId === caseId), 'delivery');
-    await eventually(() => summaryOf(recipient, caseId), (summary) => summary?.persons?.length === 2, 'summary');
+    await eventually(
+      () => feedOf(recipient),
+      (items) => items.some((item) => item.delivery.caseId === caseId),
+      'delivery',
+    );
+    await eventually(
+      () => summaryOf(recipient, caseId),
+      (summary) => summary?.persons?.length === 2,
+      'summary',
+    );
     for (const value of ERASED_VALUES) expect(filesContaining(exchange.dataDir, value)).not.toEqual([]);
 
     const refused = await erase(recipient, caseId, { personRefs: ['P2'], reason: 'inaccurate', legalBasis: 'LED Art. 16(2)' });
@@ -88,14 +103,22 @@ describe('erasure of a person (embedded exchange)', () => {
     expect(body.payments).toEqual([{ payerRef: 'P2', payeeRef: 'P1', erased: true }]);
     expect(timeline.entries[1]).toMatchObject({ type: 'case.erased', body: { personRefs: ['P2'], messageIds: [opened.body.messageId] } });
 
-    const items = await eventually(() => feedOf(recipient), (all) => all.some((item) => item.delivery.type === 'erasure.notice' && item.delivery.caseId === caseId), 'notice');
+    const items = await eventually(
+      () => feedOf(recipient),
+      (all) => all.some((item) => item.delivery.type === 'erasure.notice' && item.delivery.caseId === caseId),
+      'notice',
+    );
     const ofCase = items.filter((item) => item.delivery.caseId === caseId);
     expect(ofCase.map((item) => item.delivery.type)).toEqual(['case.opened', 'erasure.notice']);
     expect(ofCase[1].delivery).toMatchObject({ personRefs: ['P2'], messageIds: [opened.body.messageId], reason: 'inaccurate' });
     expect(JSON.stringify(ofCase[0].delivery)).not.toContain('ERASEDOVIC');
     expect(JSON.stringify(ofCase[0].delivery)).toContain('KEEPERSON');
 
-    const summary = await eventually(() => summaryOf(recipient, caseId), (s) => !JSON.stringify(s).includes('ERASEDOVIC'), 'summary erased');
+    const summary = await eventually(
+      () => summaryOf(recipient, caseId),
+      (s) => !JSON.stringify(s).includes('ERASEDOVIC'),
+      'summary erased',
+    );
     expect(JSON.stringify(summary)).toContain('KEEPERSON');
 
     for (const value of ERASED_VALUES) expect(filesContaining(exchange.dataDir, value)).toEqual([]);
@@ -107,13 +130,25 @@ describe('erasure of a person (embedded exchange)', () => {
     expect(ownView.recipients).toEqual([expect.objectContaining({ party: RECIPIENT, acknowledgedAt: expect.any(String) })]);
 
     expect((await owner.post(messageOf('case.updated', { caseId, sender: OWNER, body: { persons: [{ ref: 'P2', role: 'driver' }] } }))).status).toBe(400);
-    expect((await new ExchangeClient(exchange.baseUrl, ADMIN).request('POST', `/v1/cases/${caseId}/erasures`, JSON.stringify({ wholeCase: true, reason: 'retention', legalBasis: 'LED Art. 5' }))).status).toBe(201);
+    expect(
+      (
+        await new ExchangeClient(exchange.baseUrl, ADMIN).request(
+          'POST',
+          `/v1/cases/${caseId}/erasures`,
+          JSON.stringify({ wholeCase: true, reason: 'retention', legalBasis: 'LED Art. 5' }),
+        )
+      ).status,
+    ).toBe(201);
   });
 
   it('restricts a person: withheld from everyone but the owner until the owner lifts it', async () => {
     const caseId = newCaseId();
     expect((await owner.post(caseOpened(caseId))).status).toBe(201);
-    await eventually(() => summaryOf(recipient, caseId), (summary) => summary?.persons?.length === 2, 'summary');
+    await eventually(
+      () => summaryOf(recipient, caseId),
+      (summary) => summary?.persons?.length === 2,
+      'summary',
+    );
 
     const restricted = await erase(owner, caseId, { personRefs: ['P1'], restrict: true, reason: 'kept as evidence', legalBasis: 'LED Art. 16(3)' });
     expect(restricted.status).toBe(201);
@@ -126,26 +161,43 @@ describe('erasure of a person (embedded exchange)', () => {
     const seenByOwner = (await owner.timeline(caseId)).body;
     expect(seenByOwner.entries[0].body.persons[0]).toMatchObject({ ref: 'P1', familyName: 'KEEPERSON' });
     expect(seenByOwner.entries[1]).toMatchObject({ type: 'case.restricted', body: { personRefs: ['P1'] } });
-    await eventually(() => summaryOf(recipient, caseId), (summary) => !JSON.stringify(summary).includes('KEEPERSON'), 'summary restricted');
+    await eventually(
+      () => summaryOf(recipient, caseId),
+      (summary) => !JSON.stringify(summary).includes('KEEPERSON'),
+      'summary restricted',
+    );
     const feedItem = (await feedOf(recipient)).find((item) => item.delivery.caseId === caseId)!;
     expect(feedItem.delivery.body.persons[0]).toEqual({ ref: 'P1', restricted: true });
     expect((await feedOf(recipient)).filter((item) => item.delivery.caseId === caseId).map((item) => item.delivery.type)).toEqual(['case.opened']);
 
-    expect((await erase(owner, caseId, { personRefs: ['P1'], liftRestriction: true, reason: 'proceedings over', legalBasis: 'LED Art. 16(3)' })).status).toBe(201);
+    expect((await erase(owner, caseId, { personRefs: ['P1'], liftRestriction: true, reason: 'proceedings over', legalBasis: 'LED Art. 16(3)' })).status).toBe(
+      201,
+    );
     expect((await recipient.timeline(caseId)).body.entries[0].body.persons[0]).toMatchObject({ ref: 'P1', familyName: 'KEEPERSON' });
-    await eventually(() => summaryOf(recipient, caseId), (summary) => JSON.stringify(summary).includes('KEEPERSON'), 'summary lifted');
+    await eventually(
+      () => summaryOf(recipient, caseId),
+      (summary) => JSON.stringify(summary).includes('KEEPERSON'),
+      'summary lifted',
+    );
   });
 
   it('erases a whole case: every person and its text, and the case takes no more messages', async () => {
     const caseId = newCaseId();
     const opened = await owner.post(caseOpened(caseId));
-    await eventually(() => feedOf(recipient), (items) => items.some((item) => item.delivery.caseId === caseId), 'delivery');
+    await eventually(
+      () => feedOf(recipient),
+      (items) => items.some((item) => item.delivery.caseId === caseId),
+      'delivery',
+    );
 
     const erased = await erase(owner, caseId, { wholeCase: true, reason: 'retention period over', legalBasis: 'LED Art. 5' });
     expect(erased.status).toBe(201);
     const body = (await recipient.timeline(caseId)).body.entries[0].body;
     expect(body.title).toEqual({ erased: true });
-    expect(body.persons).toEqual([{ ref: 'P1', erased: true }, { ref: 'P2', erased: true }]);
+    expect(body.persons).toEqual([
+      { ref: 'P1', erased: true },
+      { ref: 'P2', erased: true },
+    ]);
     const later = await owner.post(messageOf('case.updated', { caseId, sender: OWNER, body: { summary: 'more' } }));
     expect([later.status, later.body.error]).toEqual([409, 'case_erased']);
     const repeat = await owner.post(caseOpened(caseId));
@@ -160,7 +212,11 @@ describe('erasure of a person (embedded exchange)', () => {
       wholeCase: true,
       messageIds: [opened.body.messageId],
     });
-    const summary = await eventually(() => summaryOf(recipient, caseId), (s) => s?.title?.erased === true, 'summary erased');
+    const summary = await eventually(
+      () => summaryOf(recipient, caseId),
+      (s) => s?.title?.erased === true,
+      'summary erased',
+    );
     expect(JSON.stringify(summary)).not.toMatch(/KEEPERSON|ERASEDOVIC|Dinghy/);
   });
 

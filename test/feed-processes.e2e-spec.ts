@@ -25,8 +25,17 @@ describe('the feed across processes, with the dispatcher killed -9 during the ru
   async function run(env: Record<string, string>, gatewayCount: number): Promise<void> {
     const gateways = await Promise.all(Array.from({ length: gatewayCount }, () => startServiceProcess('gateway', env)));
     processes.push(...gateways);
-    const { result: posted, survivor: dispatcher, kills } = await whileKillingRepeatedly('dispatcher', env, seededRandom(5), { minMs: 300, spreadMs: 1200, minKills: 2 }, () =>
-      postCases(gateways.map((gateway) => gateway.baseUrl), 150, 10, 17),
+    const {
+      result: posted,
+      survivor: dispatcher,
+      kills,
+    } = await whileKillingRepeatedly('dispatcher', env, seededRandom(5), { minMs: 300, spreadMs: 1200, minKills: 2 }, () =>
+      postCases(
+        gateways.map((gateway) => gateway.baseUrl),
+        150,
+        10,
+        17,
+      ),
     );
     processes.push(dispatcher);
     expect(kills).toBeGreaterThanOrEqual(2);

@@ -18,7 +18,8 @@ async function expectStored(client: ExchangeClient, receipts: readonly Received[
   for (const caseId of new Set(receipts.map((receipt) => receipt.caseId))) {
     const { body } = await client.timeline(caseId, { limit: 500 });
     const stored = new Map(body.entries.map((entry: { messageId: string; caseVersion: number }) => [entry.messageId, entry.caseVersion]));
-    for (const receipt of receipts.filter((candidate) => candidate.caseId === caseId)) expect([receipt.messageId, stored.get(receipt.messageId)]).toEqual([receipt.messageId, receipt.caseVersion]);
+    for (const receipt of receipts.filter((candidate) => candidate.caseId === caseId))
+      expect([receipt.messageId, stored.get(receipt.messageId)]).toEqual([receipt.messageId, receipt.caseVersion]);
   }
 }
 
@@ -35,7 +36,9 @@ describe('gRPC and NDJSON batches across kill -9 of the all-in-one (npm start: t
   });
 
   const cases = (count: number, perCase: number) =>
-    Array.from({ length: count }, () => newCaseId()).flatMap((caseId) => Array.from({ length: perCase }, (_, n) => messageOf(n === 0 ? 'case.opened' : 'case.updated', { caseId })));
+    Array.from({ length: count }, () => newCaseId()).flatMap((caseId) =>
+      Array.from({ length: perCase }, (_, n) => messageOf(n === 0 ? 'case.opened' : 'case.updated', { caseId })),
+    );
 
   it('a stream cut by kill -9 loses no message it answered, and a resend gets the same receipts', async () => {
     exchange = await startExchangeProcess({ DATA_DIR: dataDir });
@@ -49,7 +52,11 @@ describe('gRPC and NDJSON batches across kill -9 of the all-in-one (npm start: t
       if (answered.length === 300) void exchange!.kill9();
     });
     for (let start = 0; start < messages.length; start += 20) {
-      call.write({ entries: messages.slice(start, start + 20).map((message) => ({ correlationId: message.header.messageId, cmfJson: Buffer.from(JSON.stringify(message)) })) });
+      call.write({
+        entries: messages
+          .slice(start, start + 20)
+          .map((message) => ({ correlationId: message.header.messageId, cmfJson: Buffer.from(JSON.stringify(message)) })),
+      });
     }
     expect((await ended).code).toBe(GrpcCode.UNAVAILABLE);
     expect(answered.length).toBeGreaterThanOrEqual(300);
@@ -58,9 +65,17 @@ describe('gRPC and NDJSON batches across kill -9 of the all-in-one (npm start: t
 
     exchange = await startExchangeProcess({ DATA_DIR: dataDir });
     const http = new ExchangeClient(exchange.baseUrl, 'NCB-IT');
-    await expectStored(http, answered.map((answer) => ({ ...answer.receipt!, caseVersion: Number(answer.receipt!.caseVersion) })));
+    await expectStored(
+      http,
+      answered.map((answer) => ({ ...answer.receipt!, caseVersion: Number(answer.receipt!.caseVersion) })),
+    );
     const again = grpcClientOf(exchange.grpcAddress, 'NCB-IT');
-    const resent = await submitOverStream(again.client, again.metadata, messages.map((message) => ({ correlationId: message.header.messageId, json: JSON.stringify(message) })), 50);
+    const resent = await submitOverStream(
+      again.client,
+      again.metadata,
+      messages.map((message) => ({ correlationId: message.header.messageId, json: JSON.stringify(message) })),
+      50,
+    );
     const firstReceipts = new Map(answered.map((answer) => [answer.correlationId, answer.receipt]));
     for (const answer of resent) {
       if (firstReceipts.has(answer.correlationId)) expect([answer.httpStatus, answer.receipt]).toEqual([200, firstReceipts.get(answer.correlationId)]);
@@ -78,10 +93,15 @@ describe('gRPC and NDJSON batches across kill -9 of the all-in-one (npm start: t
     let sent = 0;
     const posting = (async () => {
       for (const batch of batches) {
-        const answer = await http.request('POST', '/v1/messages:batch', batch.map((message) => JSON.stringify(message)).join('\n'), { 'content-type': 'application/x-ndjson' }).catch(() => undefined);
+        const answer = await http
+          .request('POST', '/v1/messages:batch', batch.map((message) => JSON.stringify(message)).join('\n'), { 'content-type': 'application/x-ndjson' })
+          .catch(() => undefined);
         if (!answer) return;
         sent += 1;
-        for (const line of (answer.body as string).trim().split('\n').map((text) => JSON.parse(text))) {
+        for (const line of (answer.body as string)
+          .trim()
+          .split('\n')
+          .map((text) => JSON.parse(text))) {
           expect(line.status).toBe(201);
           receipts.push(line.receipt);
         }
@@ -125,7 +145,12 @@ describe('gRPC and NDJSON batches across kill -9 of the all-in-one (npm start: t
     subscribe('');
     await post(10);
     await until(10);
-    const dispatcherPid = Number((await import('node:child_process')).execFileSync('pgrep', ['-P', String(exchange.child.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
+    const dispatcherPid = Number(
+      (await import('node:child_process'))
+        .execFileSync('pgrep', ['-P', String(exchange.child.pid)], { encoding: 'utf8' })
+        .trim()
+        .split('\n')[0],
+    );
     process.kill(dispatcherPid, 'SIGKILL');
     await post(10);
     await until(20);

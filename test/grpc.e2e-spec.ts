@@ -28,7 +28,11 @@ describe('gRPC cmx.v1.CaseExchangeService over real connections', () => {
 
     const answers = await submitOverStream(client, metadata, messages);
     expect(answers.map((answer) => answer.correlationId)).toEqual(messages.map((message) => message.correlationId));
-    const summary = answers.map((answer) => [answer.httpStatus, answer.error?.code ?? null, answer.error ? decodeStatusDetails(answer.error.details).reason : null]);
+    const summary = answers.map((answer) => [
+      answer.httpStatus,
+      answer.error?.code ?? null,
+      answer.error ? decodeStatusDetails(answer.error.details).reason : null,
+    ]);
     expect(summary).toEqual([
       [201, null, null],
       [201, null, null],
@@ -44,12 +48,19 @@ describe('gRPC cmx.v1.CaseExchangeService over real connections', () => {
     expect(answers[4].receipt).toEqual(answers[0].receipt);
 
     // The same refusals over HTTP: status, error code, message and violations.
-    for (const [index, message] of [[6, invalid], [7, sentByOther], [3, stale], [5, reused]] as const) {
+    for (const [index, message] of [
+      [6, invalid],
+      [7, sentByOther],
+      [3, stale],
+      [5, reused],
+    ] as const) {
       const single = await http('NCB-IT').post(message);
       const details = decodeStatusDetails(answers[index].error!.details);
       expect([answers[index].httpStatus, details.reason, answers[index].error!.message]).toEqual([single.status, single.body.error, single.body.message]);
       expect(details.violations).toEqual(
-        (single.body.details as Array<{ path?: string; message?: string }>).filter((detail) => 'path' in detail).map((detail) => ({ field: detail.path, description: detail.message })),
+        (single.body.details as Array<{ path?: string; message?: string }>)
+          .filter((detail) => 'path' in detail)
+          .map((detail) => ({ field: detail.path, description: detail.message })),
       );
     }
     const again = await http('NCB-IT').post(opened);
@@ -124,10 +135,14 @@ describe('gRPC cmx.v1.CaseExchangeService over real connections', () => {
         call.on('error', (error: any) => (error.code === GrpcCode.CANCELLED ? resolve(received) : reject(error)));
       });
     const firstCursor = feed[0].cursor;
-    const before = (await http('NCB-GR').request('GET', `/v1/feed?limit=1000`)).body.items.filter((item: any) => Number(item.cursor) < Number(firstCursor)).length;
+    const before = (await http('NCB-GR').request('GET', `/v1/feed?limit=1000`)).body.items.filter(
+      (item: any) => Number(item.cursor) < Number(firstCursor),
+    ).length;
     const head = await readStream('', before + 5);
     const ours = head.filter((delivery) => delivery.caseId === caseId);
-    expect(ours.map((delivery) => [delivery.cursor, JSON.parse(delivery.deliveryJson.toString())])).toEqual(feed.slice(0, 5).map((item) => [item.cursor, item.delivery]));
+    expect(ours.map((delivery) => [delivery.cursor, JSON.parse(delivery.deliveryJson.toString())])).toEqual(
+      feed.slice(0, 5).map((item) => [item.cursor, item.delivery]),
+    );
     const rest = await readStream(ours[4].cursor, 7);
     expect(rest.map((delivery) => delivery.messageId)).toEqual(sent.slice(5));
     expect(rest.map((delivery) => delivery.messageType)).toEqual(Array(7).fill('case.updated'));
@@ -137,7 +152,9 @@ describe('gRPC cmx.v1.CaseExchangeService over real connections', () => {
     const badAck = await unary(client, 'acknowledge', { cursor: '1', messageIds: [randomUUID()] }, metadata).catch((error: any) => error);
     expect(statusOfCallError(badAck)).toMatchObject({ code: GrpcCode.INVALID_ARGUMENT, httpStatus: 400 });
     const unknownAck = await unary(client, 'acknowledge', { messageIds: [randomUUID()] }, metadata).catch((error: any) => error);
-    expect(statusOfCallError(unknownAck)).toMatchObject({ httpStatus: (await http('NCB-GR').request('POST', '/v1/feed/ack', JSON.stringify({ messageIds: [randomUUID()] }))).status });
+    expect(statusOfCallError(unknownAck)).toMatchObject({
+      httpStatus: (await http('NCB-GR').request('POST', '/v1/feed/ack', JSON.stringify({ messageIds: [randomUUID()] }))).status,
+    });
   });
 
   it('GetTimeline answers the timeline of GET /v1/cases/{id}/timeline, and its refusals', async () => {

@@ -29,11 +29,15 @@ describe('the lockfile', () => {
 
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  it.each(PLATFORMS)('is accepted by npm ci on $os $cpu', async ({ os, cpu }) => {
-    const run = await promisify(execFile)('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund', `--os=${os}`, `--cpu=${cpu}`], {
-      cwd: directory,
-      env: { ...process.env, npm_config_loglevel: 'error' },
-    }).catch((error: { stderr?: string }) => ({ stdout: '', stderr: error.stderr ?? String(error), refused: true }));
-    expect({ refused: 'refused' in run, stderr: 'refused' in run ? run.stderr : '' }).toEqual({ refused: false, stderr: '' });
-  }, 60_000);
+  it.each(PLATFORMS)(
+    'is accepted by npm ci on $os $cpu',
+    async ({ os, cpu }) => {
+      const run = await promisify(execFile)('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund', `--os=${os}`, `--cpu=${cpu}`], {
+        cwd: directory,
+        env: { ...process.env, npm_config_loglevel: 'error' },
+      }).catch((error: { stderr?: string }) => ({ stdout: '', stderr: error.stderr ?? String(error), refused: true }));
+      expect({ refused: 'refused' in run, stderr: 'refused' in run ? run.stderr : '' }).toEqual({ refused: false, stderr: '' });
+    },
+    60_000,
+  );
 });

@@ -27,9 +27,21 @@ function setAt(root: Json, path: Step[], value: Json): Json {
 }
 
 const REQUIRED_PATHS: Step[][] = [
-  ['header'], ['body'], ['header', 'messageId'], ['header', 'schemaVersion'], ['header', 'type'], ['header', 'sender'],
-  ['header', 'sentAt'], ['header', 'caseId'], ['header', 'priority'], ['header', 'handling'], ['header', 'distribution'],
-  ['header', 'evaluation'], ['body', 'title'], ['body', 'persons', 0, 'ref'], ['body', 'route', 'legs', 0, 'mode'],
+  ['header'],
+  ['body'],
+  ['header', 'messageId'],
+  ['header', 'schemaVersion'],
+  ['header', 'type'],
+  ['header', 'sender'],
+  ['header', 'sentAt'],
+  ['header', 'caseId'],
+  ['header', 'priority'],
+  ['header', 'handling'],
+  ['header', 'distribution'],
+  ['header', 'evaluation'],
+  ['body', 'title'],
+  ['body', 'persons', 0, 'ref'],
+  ['body', 'route', 'legs', 0, 'mode'],
 ];
 
 describe('malformed messages (property-based, over HTTP)', () => {
@@ -46,7 +58,8 @@ describe('malformed messages (property-based, over HTTP)', () => {
 
   const valid = () => messageOf('case.opened', { caseId: newCaseId() }) as unknown as Json;
 
-  const unknownKey = fc.tuple(fc.nat(), fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom('__proto__', 'constructor', 'prototype')), fc.jsonValue())
+  const unknownKey = fc
+    .tuple(fc.nat(), fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom('__proto__', 'constructor', 'prototype')), fc.jsonValue())
     .map(([pick, key, value]) => {
       const message = valid();
       const objects = pathsOf(message).filter((path) => kind(at(message, path)) === 'object');
@@ -56,12 +69,15 @@ describe('malformed messages (property-based, over HTTP)', () => {
       return setAt(message, [...target, name], value as Json);
     });
 
-  const retypedLeaf = fc.tuple(fc.nat(), fc.jsonValue()).map(([pick, value]) => {
-    const message = valid();
-    const leaves = pathsOf(message).filter((path) => path.length > 0 && !['object', 'array', 'null'].includes(kind(at(message, path))));
-    const target = leaves[pick % leaves.length];
-    return { message, target, value: value as Json };
-  }).filter(({ message, target, value }) => value !== null && kind(value) !== kind(at(message, target)))
+  const retypedLeaf = fc
+    .tuple(fc.nat(), fc.jsonValue())
+    .map(([pick, value]) => {
+      const message = valid();
+      const leaves = pathsOf(message).filter((path) => path.length > 0 && !['object', 'array', 'null'].includes(kind(at(message, path))));
+      const target = leaves[pick % leaves.length];
+      return { message, target, value: value as Json };
+    })
+    .filter(({ message, target, value }) => value !== null && kind(value) !== kind(at(message, target)))
     .map(({ message, target, value }) => setAt(message, target, value));
 
   const droppedField = fc.nat().map((pick) => {

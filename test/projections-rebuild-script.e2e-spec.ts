@@ -31,7 +31,9 @@ describe('npm run projections:rebuild (the operator command)', () => {
     for (let n = 0; n < 6; n++) {
       const caseId = newCaseId();
       expect((await client.post(messageOf('case.opened', { caseId, header: { distribution: HYDRA as never } }))).status).toBe(201);
-      expect((await client.post(messageOf('case.updated', { caseId, header: { distribution: HYDRA as never }, body: { summary: `update ${n}` } }))).status).toBe(201);
+      expect(
+        (await client.post(messageOf('case.updated', { caseId, header: { distribution: HYDRA as never }, body: { summary: `update ${n}` } }))).status,
+      ).toBe(201);
     }
     const deadline = Date.now() + 15_000;
     for (;;) {

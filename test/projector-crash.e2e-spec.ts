@@ -32,14 +32,21 @@ describe('the projector killed -9 during a run: restart-safe and idempotent', ()
     const gateways = await Promise.all(Array.from({ length: gatewayCount }, () => startServiceProcess('gateway', env)));
     processes.push(...gateways);
     const { survivor: projector, kills } = await whileKillingRepeatedly('projector', env, seededRandom(3), { minMs: 200, spreadMs: 1000, minKills: 2 }, () =>
-      postCases(gateways.map((gateway) => gateway.baseUrl), 120, 10, 23),
+      postCases(
+        gateways.map((gateway) => gateway.baseUrl),
+        120,
+        10,
+        23,
+      ),
     );
     processes.push(projector);
     expect(kills).toBeGreaterThanOrEqual(2);
 
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const { projections } = (await (await fetch(`${projector.baseUrl}/health`)).json()) as { projections: Record<string, { checkpoint: string; head: string }> };
+      const { projections } = (await (await fetch(`${projector.baseUrl}/health`)).json()) as {
+        projections: Record<string, { checkpoint: string; head: string }>;
+      };
       if (PROJECTION_NAMES.every((name) => projections[name].checkpoint === projections[name].head)) break;
       if (Date.now() > deadline) throw new Error(`the projector did not catch up: ${JSON.stringify(projections)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -14,7 +14,16 @@ const REVIEW_DAYS = 1;
 const DELETE_DAYS = 2;
 
 /** Settings of the test process that would point the script at another exchange than the one under test. */
-const FOREIGN_SETTINGS = ['AUDIT_SIGNING_KEY_FILE', 'EVENT_STORE', 'DATABASE_URL', 'DATABASE_SCHEMA', 'DATA_DIR', 'AUDIT_LOG', 'RETENTION_REVIEW_DAYS', 'RETENTION_DELETE_DAYS'];
+const FOREIGN_SETTINGS = [
+  'AUDIT_SIGNING_KEY_FILE',
+  'EVENT_STORE',
+  'DATABASE_URL',
+  'DATABASE_SCHEMA',
+  'DATA_DIR',
+  'AUDIT_LOG',
+  'RETENTION_REVIEW_DAYS',
+  'RETENTION_DELETE_DAYS',
+];
 
 /** `npm run -s retention:sweep [-- args]` as an operator runs it beside the running exchange, on its files; the exchange goes on serving meanwhile. */
 function runSweep(dataDir: string, args: readonly string[] = [], env: Record<string, string> = {}, timeoutMs = 90_000): Promise<ScriptRun> {
@@ -96,12 +105,42 @@ describe('retention: GET /v1/retention/due and npm run retention:sweep (embedded
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       items: [
-        { caseId: cases.A1, status: 'open', lastActivityAt: received.A1, reviewDueAt: plusDays(received.A1, REVIEW_DAYS), deleteDueAt: plusDays(received.A1, DELETE_DAYS) },
-        { caseId: cases.A2, status: 'open', lastActivityAt: received.A2, reviewDueAt: plusDays(received.A2, REVIEW_DAYS), deleteDueAt: plusDays(received.A2, DELETE_DAYS) },
-        { caseId: cases.A3, status: 'open', lastActivityAt: received.A3, reviewDueAt: plusDays(received.A3, REVIEW_DAYS), deleteDueAt: plusDays(received.A3, DELETE_DAYS) },
+        {
+          caseId: cases.A1,
+          status: 'open',
+          lastActivityAt: received.A1,
+          reviewDueAt: plusDays(received.A1, REVIEW_DAYS),
+          deleteDueAt: plusDays(received.A1, DELETE_DAYS),
+        },
+        {
+          caseId: cases.A2,
+          status: 'open',
+          lastActivityAt: received.A2,
+          reviewDueAt: plusDays(received.A2, REVIEW_DAYS),
+          deleteDueAt: plusDays(received.A2, DELETE_DAYS),
+        },
+        {
+          caseId: cases.A3,
+          status: 'open',
+          lastActivityAt: received.A3,
+          reviewDueAt: plusDays(received.A3, REVIEW_DAYS),
+          deleteDueAt: plusDays(received.A3, DELETE_DAYS),
+        },
         // case.updated extends the deletion date; an interception only the review date.
-        { caseId: cases.B, status: 'open', lastActivityAt: received.Bupdated, reviewDueAt: plusDays(received.Bupdated, REVIEW_DAYS), deleteDueAt: plusDays(received.Bupdated, DELETE_DAYS) },
-        { caseId: cases.C, status: 'open', lastActivityAt: received.Cintercepted, reviewDueAt: plusDays(received.Cintercepted, REVIEW_DAYS), deleteDueAt: plusDays(received.C, DELETE_DAYS) },
+        {
+          caseId: cases.B,
+          status: 'open',
+          lastActivityAt: received.Bupdated,
+          reviewDueAt: plusDays(received.Bupdated, REVIEW_DAYS),
+          deleteDueAt: plusDays(received.Bupdated, DELETE_DAYS),
+        },
+        {
+          caseId: cases.C,
+          status: 'open',
+          lastActivityAt: received.Cintercepted,
+          reviewDueAt: plusDays(received.Cintercepted, REVIEW_DAYS),
+          deleteDueAt: plusDays(received.C, DELETE_DAYS),
+        },
       ],
       nextCursor: null,
     });
@@ -113,17 +152,16 @@ describe('retention: GET /v1/retention/due and npm run retention:sweep (embedded
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
-      const answer: { status: number; body: { items: { caseId: string }[]; nextCursor: string | null } } = await due(owner, `?limit=2${cursor ? `&after=${cursor}` : ''}`);
+      const answer: { status: number; body: { items: { caseId: string }[]; nextCursor: string | null } } = await due(
+        owner,
+        `?limit=2${cursor ? `&after=${cursor}` : ''}`,
+      );
       expect(answer.status).toBe(200);
       pages.push(answer.body.items.map((item) => item.caseId));
       if (answer.body.nextCursor !== null) expect(answer.body.nextCursor).toBe(answer.body.items[answer.body.items.length - 1].caseId);
       cursor = answer.body.nextCursor;
     } while (cursor !== null && pages.length < 10);
-    expect(pages).toEqual([
-      [cases.A1, cases.A2],
-      [cases.A3, cases.B],
-      [cases.C],
-    ]);
+    expect(pages).toEqual([[cases.A1, cases.A2], [cases.A3, cases.B], [cases.C]]);
     expect((await due(owner, `?after=${cases.C}`)).body).toEqual({ items: [], nextCursor: null });
 
     const { items } = await readAuditLog(exchange.baseUrl, { query: { party: OWNER, operation: 'consult' } });
@@ -209,7 +247,11 @@ describe('retention: GET /v1/retention/due and npm run retention:sweep (embedded
       feedOf(client).then((items) => items.filter((item) => item.delivery.type === 'erasure.notice').map((item) => item.delivery));
     const partnerNotices = await notices(partner);
     expect(partnerNotices.map((notice) => notice.caseId).sort()).toEqual([cases.A1, cases.A2, cases.A3, cases.C].sort());
-    expect(partnerNotices.find((notice) => notice.caseId === cases.C)).toMatchObject({ wholeCase: true, sender: 'CMX-RETENTION', messageIds: expect.any(Array) });
+    expect(partnerNotices.find((notice) => notice.caseId === cases.C)).toMatchObject({
+      wholeCase: true,
+      sender: 'CMX-RETENTION',
+      messageIds: expect.any(Array),
+    });
     expect(partnerNotices.find((notice) => notice.caseId === cases.C).messageIds).toHaveLength(2);
     expect((await notices(owner)).map((notice) => notice.caseId)).toEqual([cases.E]);
 

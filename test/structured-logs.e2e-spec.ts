@@ -29,7 +29,13 @@ describe('structured logs', () => {
   let dataDir: string;
   let exchange: ServiceProcess;
   let lines: LogLine[];
-  const values = { familyName: uniqueToken('FAM'), givenNames: uniqueToken('GIV'), alias: uniqueToken('ALI'), phone: uniquePhone(), document: uniqueToken('DOC') };
+  const values = {
+    familyName: uniqueToken('FAM'),
+    givenNames: uniqueToken('GIV'),
+    alias: uniqueToken('ALI'),
+    phone: uniquePhone(),
+    document: uniqueToken('DOC'),
+  };
   const caseId = newCaseId();
   const requestIds: Record<string, string | null> = {};
 
@@ -38,7 +44,15 @@ describe('structured logs', () => {
     // No AUDIT_SIGNING_KEY_FILE: the exchange makes its key under DATA_DIR and warns, before its app exists.
     exchange = await startExchangeProcess({ DATA_DIR: dataDir, LOG_LEVEL: 'trace', AUDIT_SIGNING_KEY_FILE: '' });
     const owner = new ExchangeClient(exchange.baseUrl, 'NCB-IT');
-    const person = { ref: 'P1', role: 'organiser', familyName: values.familyName, givenNames: values.givenNames, dateOfBirth: DATE_OF_BIRTH, aliases: [values.alias], identifiers: [{ type: 'phone', value: values.phone }] };
+    const person = {
+      ref: 'P1',
+      role: 'organiser',
+      familyName: values.familyName,
+      givenNames: values.givenNames,
+      dateOfBirth: DATE_OF_BIRTH,
+      aliases: [values.alias],
+      identifiers: [{ type: 'phone', value: values.phone }],
+    };
     const opened = messageOf('case.opened', {
       caseId,
       header: { distribution: HYDRA as never },
@@ -86,7 +100,9 @@ describe('structured logs', () => {
   it('writes only JSON lines on stdout, each with its time, level, service and message', () => {
     expect(lines.length).toBeGreaterThan(10);
     for (const line of lines) {
-      expect(line).toEqual(expect.objectContaining({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), level: expect.any(String), service: expect.any(String) }));
+      expect(line).toEqual(
+        expect.objectContaining({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), level: expect.any(String), service: expect.any(String) }),
+      );
       expect(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).toContain(line.level);
     }
     expect(new Set(lines.map((line) => line.service))).toEqual(new Set(['case-exchange', 'case-exchange-background']));
@@ -101,7 +117,9 @@ describe('structured logs', () => {
     expect(requests.find((line) => line.requestId === 'logs-test-accepted')).toEqual(
       expect.objectContaining({ level: 'info', party: 'NCB-IT', method: 'POST', route: '/v1/messages', status: 201, durationMs: expect.any(Number) }),
     );
-    expect(requests.find((line) => line.requestId === requestIds.refused)).toEqual(expect.objectContaining({ party: 'NCB-IT', route: '/v1/messages', status: 400 }));
+    expect(requests.find((line) => line.requestId === requestIds.refused)).toEqual(
+      expect.objectContaining({ party: 'NCB-IT', route: '/v1/messages', status: 400 }),
+    );
     expect(requests).toContainEqual(expect.objectContaining({ party: 'NCB-GR', method: 'GET', route: '/v1/cases/:caseId/timeline', status: 200 }));
     expect(requests).toContainEqual(expect.objectContaining({ party: null, route: '/v1/cases/:caseId/timeline', status: 401 }));
     expect(requests).toContainEqual(expect.objectContaining({ party: 'NCB-IT', method: 'POST', route: '/v1/cases/:caseId/erasures', status: 201 }));

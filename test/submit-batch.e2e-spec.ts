@@ -15,13 +15,19 @@ describe('POST /v1/messages:batch (NDJSON)', () => {
 
   const batch = (body: string, contentType = 'application/x-ndjson'): Promise<HttpAnswer> =>
     client.request('POST', '/v1/messages:batch', body, { 'content-type': contentType });
-  const linesOf = (answer: HttpAnswer) => (answer.body as string).trim().split('\n').map((line) => JSON.parse(line));
+  const linesOf = (answer: HttpAnswer) =>
+    (answer.body as string)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
 
   it('answers each line in order as POST /v1/messages would, every accepted one stored', async () => {
     const caseId = newCaseId();
     const { opened, updated, stale, reused, invalid } = mixedCaseMessages(caseId);
     const alone = messageOf('case.opened', { caseId: newCaseId() });
-    const body = [opened, updated, '{ not json', '', stale, opened, reused, invalid, alone].map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n');
+    const body = [opened, updated, '{ not json', '', stale, opened, reused, invalid, alone]
+      .map((line) => (typeof line === 'string' ? line : JSON.stringify(line)))
+      .join('\n');
 
     const answer = await batch(body);
     expect(answer.status).toBe(200);
@@ -63,7 +69,9 @@ describe('POST /v1/messages:batch (NDJSON)', () => {
       expect([body.slice(0, 20), answer.status, answer.body?.error]).toEqual([body.slice(0, 20), status, error]);
     }
     expect(JSON.stringify(await head())).toBe(before);
-    const ndjsonToSingle = await client.request('POST', '/v1/messages', JSON.stringify(messageOf('case.opened', { caseId: newCaseId() })), { 'content-type': 'application/x-ndjson' });
+    const ndjsonToSingle = await client.request('POST', '/v1/messages', JSON.stringify(messageOf('case.opened', { caseId: newCaseId() })), {
+      'content-type': 'application/x-ndjson',
+    });
     expect([ndjsonToSingle.status, ndjsonToSingle.body.error]).toEqual([415, 'unsupported_media_type']);
   });
 

@@ -131,9 +131,7 @@ describe('POST /v1/messages over HTTP (embedded exchange on SQLite)', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('invalid_message');
     const paths = answer.body.details.map((detail: { path: string }) => detail.path);
-    expect(paths).toEqual(
-      expect.arrayContaining(['header.priority', 'header.handling.conditions', 'body.crimeAreas[0]', 'body.persons[0].nickname']),
-    );
+    expect(paths).toEqual(expect.arrayContaining(['header.priority', 'header.handling.conditions', 'body.crimeAreas[0]', 'body.persons[0].nickname']));
     for (const detail of answer.body.details) expect(detail).toEqual({ path: expect.any(String), rule: expect.any(String), message: expect.any(String) });
   });
 

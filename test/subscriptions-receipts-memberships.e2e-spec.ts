@@ -33,11 +33,7 @@ describe('subscriptions, receipts and memberships over HTTP', () => {
       const europol = await readFeedUntil(client('EUROPOL'), 4);
       expect(europol.map((item) => item.delivery.type)).toEqual(['case.opened', 'case.updated', 'case.updated', 'case.closed']);
       const gr = await readFeedUntil(client('NCB-GR'), 3, 3_000);
-      expect(gr.map((item) => item.delivery.messageId)).toEqual([
-        opened.header.messageId,
-        immediate.header.messageId,
-        closed.header.messageId,
-      ]);
+      expect(gr.map((item) => item.delivery.messageId)).toEqual([opened.header.messageId, immediate.header.messageId, closed.header.messageId]);
       expect(Number(gr[0].cursor)).toBeLessThan(Number(changed.body.position));
     });
 
@@ -139,7 +135,13 @@ describe('subscriptions, receipts and memberships over HTTP', () => {
     it('removes a member: it receives nothing accepted after the change', async () => {
       const removed = await put('EUROPOL', '/v1/admin/task-forces/OTF-CENTRAL-MED/members', { members: ['NCB-IT', 'NCB-GR'] });
       expect(removed.status).toBe(200);
-      expect((await client('NCB-IT').post(messageOf('case.opened', { caseId: newCaseId(), header: { distribution: { scope: 'taskForce', taskForces: ['OTF-CENTRAL-MED'] } } }))).status).toBe(201);
+      expect(
+        (
+          await client('NCB-IT').post(
+            messageOf('case.opened', { caseId: newCaseId(), header: { distribution: { scope: 'taskForce', taskForces: ['OTF-CENTRAL-MED'] } } }),
+          )
+        ).status,
+      ).toBe(201);
       expect(await readFeedUntil(client('NCB-GR'), 1)).toHaveLength(1);
       expect(await readFeedUntil(client('FRONTEX'), 1, 500)).toEqual([]);
     });

@@ -121,32 +121,38 @@ describe('who gets what, end to end (property: each party receives what the refe
     );
   }, 240_000);
 
-  engineTest('kafka', 'KAFKA_BROKERS', 'through Kafka (one topic per party), for 6 random worlds played over HTTP', async (brokers) => {
-    await fc.assert(
-      fc.asyncProperty(worldArbitrary(20), async (world) => {
-        const run = await playWorld(world, { DELIVERY: 'kafka', KAFKA_BROKERS: brokers, KAFKA_TOPIC_PARTITIONS: '3' });
-        const reader = await KafkaDeliveryReader.start(brokers, world.parties, run.caseIds);
-        try {
-          const expected = expectedIdsByParty(world, run);
-          const total = Object.values(expected).reduce((sum, ids) => sum + ids.length, 0);
-          await reader.waitFor((received) => received.length >= total, 30_000);
-          await new Promise((resolve) => setTimeout(resolve, 500));
-          for (const party of world.parties) {
-            const got = reader.received.filter((delivery) => delivery.party === party).map((delivery) => delivery.value.messageId);
-            expect([party, [...got].sort()]).toEqual([party, [...(expected[party] as string[])].sort()]);
+  engineTest(
+    'kafka',
+    'KAFKA_BROKERS',
+    'through Kafka (one topic per party), for 6 random worlds played over HTTP',
+    async (brokers) => {
+      await fc.assert(
+        fc.asyncProperty(worldArbitrary(20), async (world) => {
+          const run = await playWorld(world, { DELIVERY: 'kafka', KAFKA_BROKERS: brokers, KAFKA_TOPIC_PARTITIONS: '3' });
+          const reader = await KafkaDeliveryReader.start(brokers, world.parties, run.caseIds);
+          try {
+            const expected = expectedIdsByParty(world, run);
+            const total = Object.values(expected).reduce((sum, ids) => sum + ids.length, 0);
+            await reader.waitFor((received) => received.length >= total, 30_000);
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            for (const party of world.parties) {
+              const got = reader.received.filter((delivery) => delivery.party === party).map((delivery) => delivery.value.messageId);
+              expect([party, [...got].sort()]).toEqual([party, [...(expected[party] as string[])].sort()]);
+            }
+            // The feed of a Kafka exchange holds the same deliveries, with kafka as their channel.
+            for (const party of world.parties) {
+              const items = await readFeedUntil(new ExchangeClient(run.baseUrl, party, keyOf(party)), expected[party].length, 5_000);
+              expect([party, items.map((item) => item.delivery.messageId)]).toEqual([party, expected[party]]);
+            }
+            await expectReceipts(world, run, 'kafka');
+          } finally {
+            await reader.stop();
+            await run.close();
           }
-          // The feed of a Kafka exchange holds the same deliveries, with kafka as their channel.
-          for (const party of world.parties) {
-            const items = await readFeedUntil(new ExchangeClient(run.baseUrl, party, keyOf(party)), expected[party].length, 5_000);
-            expect([party, items.map((item) => item.delivery.messageId)]).toEqual([party, expected[party]]);
-          }
-          await expectReceipts(world, run, 'kafka');
-        } finally {
-          await reader.stop();
-          await run.close();
-        }
-      }),
-      { numRuns: 6, seed: 20261122 },
-    );
-  }, 300_000);
+        }),
+        { numRuns: 6, seed: 20261122 },
+      );
+    },
+    300_000,
+  );
 });

@@ -28,9 +28,7 @@ const { CaseExchangeService } = grpc.loadPackageDefinition(definition).cmx.v1;
 
 const errorTypes = protobuf.loadSync([path.join(PROTO_DIR, 'google/rpc/error_details.proto'), path.join(PROTO_DIR, 'google/rpc/status.proto')]);
 const Status = errorTypes.lookupType('google.rpc.Status');
-const detailTypes = new Map(
-  ['google.rpc.ErrorInfo', 'google.rpc.BadRequest'].map((name) => [`type.googleapis.com/${name}`, errorTypes.lookupType(name)]),
-);
+const detailTypes = new Map(['google.rpc.ErrorInfo', 'google.rpc.BadRequest'].map((name) => [`type.googleapis.com/${name}`, errorTypes.lookupType(name)]));
 
 /** The ErrorInfo and BadRequest of a google.rpc.Status's details (google.protobuf.Any); other detail types are skipped. */
 function decodeDetails(details) {

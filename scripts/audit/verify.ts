@@ -49,7 +49,9 @@ async function main(args: readonly string[]): Promise<number> {
     }
     const range = result.from > 1 ? ` from ${result.from}` : '';
     if (result.from > 1 && from === 1 && fromAt < 0) {
-      console.log(`entries 1 to ${result.from - 1} are not in the log (removed by audit:prune, or otherwise); what follows is anchored by the signed checkpoint at ${result.from - 1}`);
+      console.log(
+        `entries 1 to ${result.from - 1} are not in the log (removed by audit:prune, or otherwise); what follows is anchored by the signed checkpoint at ${result.from - 1}`,
+      );
     }
     const tail = result.unsignedTail > 0 ? `; the last ${result.unsignedTail} not yet under a signed checkpoint` : '';
     console.log(`verified ${result.entries} entries${range} up to ${result.head.hash} (${result.checkpoints} signed checkpoints${tail}; ${seconds} s)`);

@@ -21,8 +21,10 @@ function progressLine(name: string, progress: RebuildProgress, started: number):
   const rate = progress.events / Math.max(seconds, 0.001);
   const eta = progress.fraction > 0 ? (seconds / progress.fraction) * (1 - progress.fraction) : NaN;
   const filled = Math.round(progress.fraction * BAR_WIDTH);
-  return `${name} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${(progress.fraction * 100).toFixed(0).padStart(3)}% ` +
-    `${progress.events.toLocaleString('en')} events  ${Math.round(rate).toLocaleString('en')} events/s  ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}`;
+  return (
+    `${name} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${(progress.fraction * 100).toFixed(0).padStart(3)}% ` +
+    `${progress.events.toLocaleString('en')} events  ${Math.round(rate).toLocaleString('en')} events/s  ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}`
+  );
 }
 
 async function main(): Promise<number> {

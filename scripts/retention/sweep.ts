@@ -231,7 +231,8 @@ async function eraseCase(caseId: string, { store, vault, audit, policy, now }: E
     const history = (await store.readStream(caseStreamName(caseId))) as unknown as AnyCaseEvent[];
     const retention = retentionOf(history);
     if (retention.wholeCaseErased) return { erased: false, why: 'erased whole meanwhile' };
-    if (!isDeletionDue(retention, policy, now)) return { erased: false, why: `a case report came meanwhile: deletion date now ${deleteDueAt(retention, policy)}` };
+    if (!isDeletionDue(retention, policy, now))
+      return { erased: false, why: `a case report came meanwhile: deletion date now ${deleteDueAt(retention, policy)}` };
     const state = history.reduce(evolve, initialCaseState);
     let event: CaseProtectionEvent;
     try {
@@ -255,7 +256,9 @@ async function eraseCase(caseId: string, { store, vault, audit, policy, now }: E
       try {
         await vault.applyProtection(result.events[0]);
       } catch (error) {
-        console.warn(`retention:sweep: ${caseId}: erased, but its keys are not destroyed yet (${(error as Error).message}): the projector and the dispatcher destroy them when they meet the event`);
+        console.warn(
+          `retention:sweep: ${caseId}: erased, but its keys are not destroyed yet (${(error as Error).message}): the projector and the dispatcher destroy them when they meet the event`,
+        );
       }
       return { erased: true, version: result.events[0].streamVersion };
     }

@@ -8,90 +8,82 @@ import { engineTest } from '../support/engines';
 // Without a setting the test fails in CI (CI=true) and is reported as not run elsewhere.
 
 describe('Kafka engine (KAFKA_BROKERS)', () => {
-  engineTest(
-    'Kafka',
-    'KAFKA_BROKERS',
-    'keeps every key in order: 100 keyed messages over 3 partitions, idempotent producer, acks=all',
-    async (brokers) => {
-      const kafka = new Kafka({
-        clientId: 'cmx-engines-test',
-        brokers: brokers.split(',').map((broker) => broker.trim()),
-        logLevel: logLevel.ERROR,
+  engineTest('Kafka', 'KAFKA_BROKERS', 'keeps every key in order: 100 keyed messages over 3 partitions, idempotent producer, acks=all', async (brokers) => {
+    const kafka = new Kafka({
+      clientId: 'cmx-engines-test',
+      brokers: brokers.split(',').map((broker) => broker.trim()),
+      logLevel: logLevel.ERROR,
+    });
+    const topic = `cmx.engines-test.${randomUUID()}`;
+    const keys = Array.from({ length: 10 }, (_, n) => `case-${n}`);
+    const perKey = 10;
+    const admin = kafka.admin();
+    let producer: Producer | undefined;
+    let consumer: Consumer | undefined;
+    await admin.connect();
+    try {
+      const created = await admin.createTopics({
+        topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
+        waitForLeaders: true,
       });
-      const topic = `cmx.engines-test.${randomUUID()}`;
-      const keys = Array.from({ length: 10 }, (_, n) => `case-${n}`);
-      const perKey = 10;
-      const admin = kafka.admin();
-      let producer: Producer | undefined;
-      let consumer: Consumer | undefined;
-      await admin.connect();
-      try {
-        const created = await admin.createTopics({
-          topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
-          waitForLeaders: true,
-        });
-        expect(created).toBe(true);
-        const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-        expect(metadata.partitions).toHaveLength(3);
+      expect(created).toBe(true);
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      expect(metadata.partitions).toHaveLength(3);
 
-        producer = kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          createPartitioner: Partitioners.DefaultPartitioner,
+      producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      for (let seq = 0; seq < perKey; seq++) {
+        const results = await producer.send({
+          topic,
+          acks: -1,
+          messages: keys.map((key) => ({
+            key,
+            value: JSON.stringify({ key, seq }),
+            headers: { 'message-id': randomUUID() },
+          })),
         });
-        await producer.connect();
-        for (let seq = 0; seq < perKey; seq++) {
-          const results = await producer.send({
-            topic,
-            acks: -1,
-            messages: keys.map((key) => ({
-              key,
-              value: JSON.stringify({ key, seq }),
-              headers: { 'message-id': randomUUID() },
-            })),
-          });
-          expect(results.every((result) => result.errorCode === 0)).toBe(true);
-        }
-
-        const received: { key: string; seq: number; partition: number; messageId: string }[] = [];
-        consumer = kafka.consumer({ groupId: `cmx-engines-test-${randomUUID()}` });
-        await consumer.connect();
-        await consumer.subscribe({ topic, fromBeginning: true });
-        const all = new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(
-            () => reject(new Error(`received ${received.length} of ${keys.length * perKey} messages within 60 s`)),
-            60_000,
-          );
-          void consumer!.run({
-            eachMessage: async ({ partition, message }) => {
-              const { key, seq } = JSON.parse(message.value!.toString()) as { key: string; seq: number };
-              expect(message.key?.toString()).toBe(key);
-              received.push({ key, seq, partition, messageId: message.headers!['message-id']!.toString() });
-              if (received.length >= keys.length * perKey) {
-                clearTimeout(timer);
-                resolve();
-              }
-            },
-          });
-        });
-        await all;
-
-        expect(received).toHaveLength(keys.length * perKey);
-        expect(new Set(received.map((r) => r.messageId)).size).toBe(keys.length * perKey);
-        for (const key of keys) {
-          const ofKey = received.filter((r) => r.key === key);
-          expect({ key, seqs: ofKey.map((r) => r.seq) }).toEqual({ key, seqs: Array.from({ length: perKey }, (_, n) => n) });
-          expect(new Set(ofKey.map((r) => r.partition)).size).toBe(1);
-        }
-        expect(new Set(received.map((r) => r.partition)).size).toBeGreaterThan(1);
-      } finally {
-        await consumer?.disconnect().catch(() => undefined);
-        await producer?.disconnect().catch(() => undefined);
-        await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-        await admin.disconnect();
+        expect(results.every((result) => result.errorCode === 0)).toBe(true);
       }
-    },
-  );
+
+      const received: { key: string; seq: number; partition: number; messageId: string }[] = [];
+      consumer = kafka.consumer({ groupId: `cmx-engines-test-${randomUUID()}` });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const all = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`received ${received.length} of ${keys.length * perKey} messages within 60 s`)), 60_000);
+        void consumer!.run({
+          eachMessage: async ({ partition, message }) => {
+            const { key, seq } = JSON.parse(message.value!.toString()) as { key: string; seq: number };
+            expect(message.key?.toString()).toBe(key);
+            received.push({ key, seq, partition, messageId: message.headers!['message-id']!.toString() });
+            if (received.length >= keys.length * perKey) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        });
+      });
+      await all;
+
+      expect(received).toHaveLength(keys.length * perKey);
+      expect(new Set(received.map((r) => r.messageId)).size).toBe(keys.length * perKey);
+      for (const key of keys) {
+        const ofKey = received.filter((r) => r.key === key);
+        expect({ key, seqs: ofKey.map((r) => r.seq) }).toEqual({ key, seqs: Array.from({ length: perKey }, (_, n) => n) });
+        expect(new Set(ofKey.map((r) => r.partition)).size).toBe(1);
+      }
+      expect(new Set(received.map((r) => r.partition)).size).toBeGreaterThan(1);
+    } finally {
+      await consumer?.disconnect().catch(() => undefined);
+      await producer?.disconnect().catch(() => undefined);
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
 });
 
 describe('PostgreSQL engine (DATABASE_URL)', () => {

@@ -14,7 +14,11 @@ export const VIEWPORT = { width: 1280, height: 800 } as const;
  * function run in the page, `const { document } = globalThis as unknown as PageGlobals`.
  */
 export interface PageGlobals {
-  readonly document: { querySelector(selector: string): { readonly textContent: string | null } | null; readonly cookie: string; readonly activeElement: unknown };
+  readonly document: {
+    querySelector(selector: string): { readonly textContent: string | null } | null;
+    readonly cookie: string;
+    readonly activeElement: unknown;
+  };
   readonly location: { readonly href: string; hash: string };
   readonly localStorage: PageStorage;
   readonly sessionStorage: PageStorage;

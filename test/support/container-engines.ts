@@ -181,7 +181,13 @@ async function testcontainersFindsRuntime(): Promise<boolean> {
     timer.unref();
   });
   try {
-    return await Promise.race([getContainerRuntimeClient().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      getContainerRuntimeClient().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

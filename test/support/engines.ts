@@ -8,7 +8,13 @@ const HOW_TO_SET = 'run `npm run -s engines:up` and export the settings it print
  * A test that needs the engine named by a setting of `npm run -s engines:up`. Without the setting: under CI=true
  * (which provisions the engines) the test fails; elsewhere it is reported as skipped, with why.
  */
-export function engineTest(engine: string, settings: string | readonly string[], title: string, body: (value: string) => Promise<void>, timeoutMs = 90_000): void {
+export function engineTest(
+  engine: string,
+  settings: string | readonly string[],
+  title: string,
+  body: (value: string) => Promise<void>,
+  timeoutMs = 90_000,
+): void {
   describeWithEngineSetting(engine, settings, `${engine}:`, (value) => it(title, () => body(value), timeoutMs));
 }
 
@@ -27,7 +33,11 @@ export function describeWithEngineSetting(engine: string, settings: string | rea
  * `work` on a schema of its own, made and migrated on `databaseUrl`, then dropped once `beforeDrop` (stopping the
  * processes that use it) has run, whether `work` succeeded or not.
  */
-export async function inFreshSchema<T>(databaseUrl: string, work: (schema: string) => Promise<T>, beforeDrop: () => Promise<unknown> = async () => undefined): Promise<T> {
+export async function inFreshSchema<T>(
+  databaseUrl: string,
+  work: (schema: string) => Promise<T>,
+  beforeDrop: () => Promise<unknown> = async () => undefined,
+): Promise<T> {
   const schema = `cmx_e2e_${process.pid}_${Date.now() % 1_000_000}`;
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   try {

@@ -97,7 +97,10 @@ export function filesUnder(dir: string): string[] {
 }
 
 /** `npm run -s projections:rebuild -- …args` as an operator runs it, with the exchange's settings. */
-export function runProjectionsRebuild(env: Record<string, string>, args: readonly string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runProjectionsRebuild(
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn('npm', ['run', '-s', 'projections:rebuild', '--', ...args], {
     cwd: join(__dirname, '..', '..'),
     env: { ...process.env, ...env },

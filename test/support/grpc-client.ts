@@ -6,7 +6,14 @@ import { DEMO_KEYS } from './exchange-client';
 
 const PROTO = join(__dirname, '..', '..', 'proto');
 /** The same proto-loader options as the server's and the example's. */
-const definition = protoLoader.loadSync('cmx/v1/case_exchange.proto', { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO] });
+const definition = protoLoader.loadSync('cmx/v1/case_exchange.proto', {
+  keepCase: false,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO],
+});
 const CaseExchangeService = (grpc.loadPackageDefinition(definition) as any).cmx.v1.CaseExchangeService as grpc.ServiceClientConstructor;
 const errorDetails = protobuf.loadSync([join(PROTO, 'google/rpc/error_details.proto'), join(PROTO, 'google/rpc/status.proto')]);
 
@@ -28,7 +35,8 @@ export function decodeStatusDetails(details: ReadonlyArray<{ type_url: string; v
       reason = value.reason;
       httpStatus = Number(value.metadata?.http_status);
     }
-    if (type.name === 'BadRequest') violations.push(...(value.fieldViolations ?? []).map((violation: any) => ({ field: violation.field, description: violation.description })));
+    if (type.name === 'BadRequest')
+      violations.push(...(value.fieldViolations ?? []).map((violation: any) => ({ field: violation.field, description: violation.description })));
   }
   return { reason, httpStatus, violations };
 }
@@ -40,7 +48,11 @@ export function statusOfCallError(thrown: unknown): { code: number; message: str
   if (!bytes) return { code: error.code, message: error.details, violations: [] };
   const Status = errorDetails.lookupType('google.rpc.Status');
   const status = Status.toObject(Status.decode(bytes as Buffer), { bytes: Buffer as any }) as any;
-  return { code: status.code, message: status.message, ...decodeStatusDetails((status.details ?? []).map((any: any) => ({ type_url: any.type_url, value: Buffer.from(any.value) }))) };
+  return {
+    code: status.code,
+    message: status.message,
+    ...decodeStatusDetails((status.details ?? []).map((any: any) => ({ type_url: any.type_url, value: Buffer.from(any.value) }))),
+  };
 }
 
 /** A party's client of cmx.v1.CaseExchangeService, with its demo API key (or the one given, null for none). */
@@ -59,7 +71,12 @@ export interface SubmitAnswer {
 }
 
 /** Streams the messages (one per frame, or `perFrame` in each) and collects every response until the server ends the call. */
-export function submitOverStream(client: any, metadata: grpc.Metadata, messages: ReadonlyArray<{ correlationId: string; json: string }>, perFrame = 1): Promise<SubmitAnswer[]> {
+export function submitOverStream(
+  client: any,
+  metadata: grpc.Metadata,
+  messages: ReadonlyArray<{ correlationId: string; json: string }>,
+  perFrame = 1,
+): Promise<SubmitAnswer[]> {
   return new Promise((resolve, reject) => {
     const answers: SubmitAnswer[] = [];
     const call = client.submitMessages(metadata);
@@ -75,4 +92,6 @@ export function submitOverStream(client: any, metadata: grpc.Metadata, messages:
 }
 
 export const unary = <T>(client: any, method: string, request: object, metadata: grpc.Metadata): Promise<T> =>
-  new Promise((resolve, reject) => client[method](request, metadata, (error: grpc.ServiceError | null, response: T) => (error ? reject(error) : resolve(response))));
+  new Promise((resolve, reject) =>
+    client[method](request, metadata, (error: grpc.ServiceError | null, response: T) => (error ? reject(error) : resolve(response))),
+  );

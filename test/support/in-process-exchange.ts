@@ -23,7 +23,13 @@ export interface InProcessExchange {
 export async function startInProcessExchange(env: Record<string, string> = {}): Promise<InProcessExchange> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cmx-e2e-'));
   const embedded = (env.EVENT_STORE ?? 'sqlite') === 'sqlite';
-  const config = loadConfig({ LOG_LEVEL: 'error', DATA_DIR: dataDir, PORT: '0', ...(embedded ? {} : { AUDIT_SIGNING_KEY_FILE: testSigningKeyFile() }), ...env });
+  const config = loadConfig({
+    LOG_LEVEL: 'error',
+    DATA_DIR: dataDir,
+    PORT: '0',
+    ...(embedded ? {} : { AUDIT_SIGNING_KEY_FILE: testSigningKeyFile() }),
+    ...env,
+  });
   const app = await createHttpApp(ExchangeModule.forRoot(config), createJsonLog('case-exchange', config.logLevel));
   const grpcPort = await freePort();
   await startGrpcServer(app, '127.0.0.1', grpcPort);

@@ -13,7 +13,12 @@ export interface ScriptRun {
  */
 export function runNpmScript(
   script: string,
-  { args = [], env = {}, unset = [], timeoutMs = 60_000 }: { args?: readonly string[]; env?: Record<string, string>; unset?: readonly string[]; timeoutMs?: number },
+  {
+    args = [],
+    env = {},
+    unset = [],
+    timeoutMs = 60_000,
+  }: { args?: readonly string[]; env?: Record<string, string>; unset?: readonly string[]; timeoutMs?: number },
 ): Promise<ScriptRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset.includes(name))) as Record<string, string>;
   const child = spawn('npm', ['run', '-s', script, ...(args.length > 0 ? ['--', ...args] : [])], {

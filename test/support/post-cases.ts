@@ -32,7 +32,12 @@ export async function postCases(baseUrls: readonly string[], casesCount: number,
         const message = messageOf(n === 0 ? 'case.opened' : 'case.updated', { caseId, sender, header: { distribution } });
         const answer = await client.post(message);
         if (answer.status !== 201) throw new Error(`post ${caseId}#${n}: ${answer.status} ${JSON.stringify(answer.body)}`);
-        posted.push({ messageId: message.header.messageId, caseId, caseVersion: answer.body.caseVersion, recipients: expectedRecipients(distribution, sender) });
+        posted.push({
+          messageId: message.header.messageId,
+          caseId,
+          caseVersion: answer.body.caseVersion,
+          recipients: expectedRecipients(distribution, sender),
+        });
       }
     }
   };

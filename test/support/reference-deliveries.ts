@@ -27,9 +27,7 @@ export interface WorldMessage {
 }
 
 export type WorldStep =
-  | { kind: 'membership'; group: GroupKind; id: string; members: string[] }
-  | { kind: 'subscription'; party: string; filters: WorldFilter[] }
-  | WorldMessage;
+  { kind: 'membership'; group: GroupKind; id: string; members: string[] } | { kind: 'subscription'; party: string; filters: WorldFilter[] } | WorldMessage;
 
 export interface World {
   parties: string[];
@@ -138,9 +136,10 @@ function namedParties(distribution: WorldDistribution, parties: string[], groups
       return distribution.recipients.every((party) => parties.includes(party)) ? distribution.recipients : undefined;
     case 'operation':
     case 'taskForce': {
-      const [kind, ids] = distribution.scope === 'operation' ? (['operation', distribution.operations] as const) : (['taskForce', distribution.taskForces] as const);
+      const [kind, ids] =
+        distribution.scope === 'operation' ? (['operation', distribution.operations] as const) : (['taskForce', distribution.taskForces] as const);
       const lists = ids.map((id) => groups[kind].get(id));
-      return lists.every((list) => list !== undefined) ? lists.flat() as string[] : undefined;
+      return lists.every((list) => list !== undefined) ? (lists.flat() as string[]) : undefined;
     }
   }
 }

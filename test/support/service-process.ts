@@ -60,7 +60,15 @@ export async function startServiceProcess(service: ServiceName, env: Record<stri
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     await exited;
   };
-  return { baseUrl, grpcAddress: `127.0.0.1:${grpcPort}`, child, output: () => output, stdout: () => stdout, kill9: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return {
+    baseUrl,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
+    child,
+    output: () => output,
+    stdout: () => stdout,
+    kill9: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
+  };
 }
 
 export const startExchangeProcess = (env: Record<string, string>) => startServiceProcess('exchange', env);

@@ -44,7 +44,14 @@ export function worldEvents(world: World): WorldEvents {
     if (step.kind === 'membership') {
       directory.applyMembershipChange(++membershipVersion, step.group, step.id, step.members);
     } else if (step.kind === 'subscription') {
-      store({ id: `s${index}`, type: SUBSCRIPTION_CHANGED, streamName: `subscriptions-${step.party}`, streamVersion: 1, data: { party: step.party, filters: step.filters }, metadata: {} });
+      store({
+        id: `s${index}`,
+        type: SUBSCRIPTION_CHANGED,
+        streamName: `subscriptions-${step.party}`,
+        streamVersion: 1,
+        data: { party: step.party, filters: step.filters },
+        metadata: {},
+      });
     } else {
       const caseId = worldCaseId(1, step.caseKey);
       const message = cmfMessageOf(step, caseId, WORLD_NOW, `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`) as unknown as CmfMessage;
@@ -55,7 +62,14 @@ export function worldEvents(world: World): WorldEvents {
         const [event] = decide({ message, caller: step.sender, receivedAt: WORLD_NOW, directory }, state);
         const next = evolve(state, event);
         states.set(caseId, next);
-        store({ id: event.metadata.messageId, type: event.type, streamName: caseStreamName(caseId), streamVersion: next.version, data: event.data as never, metadata: event.metadata as never });
+        store({
+          id: event.metadata.messageId,
+          type: event.type,
+          streamName: caseStreamName(caseId),
+          streamVersion: next.version,
+          data: event.data as never,
+          metadata: event.metadata as never,
+        });
         stepOfMessage.set(event.metadata.messageId, index);
       } catch (error) {
         if (!(error instanceof ExchangeError)) throw error;

@@ -29,7 +29,11 @@ function filterArbitrary(parties: string[]): fc.Arbitrary<WorldFilter> {
   // Up to two fields per filter, now and then an empty list (which matches nothing).
   return fc
     .subarray(Object.keys(values), { maxLength: 2 })
-    .chain((fields) => fc.record(Object.fromEntries(fields.map((field) => [field, fc.oneof({ weight: 9, arbitrary: values[field] }, { weight: 1, arbitrary: fc.constant([]) })]))))
+    .chain((fields) =>
+      fc.record(
+        Object.fromEntries(fields.map((field) => [field, fc.oneof({ weight: 9, arbitrary: values[field] }, { weight: 1, arbitrary: fc.constant([]) })])),
+      ),
+    )
     .map((filter) => filter as WorldFilter);
 }
 
@@ -65,9 +69,32 @@ export function worldArbitrary(maxSteps = 30): fc.Arbitrary<World> {
   return subsetOf(PARTY_POOL, 2).chain((parties) => {
     const members = subsetOf(parties);
     const step: fc.Arbitrary<WorldStep> = fc.oneof(
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('membership' as const), group: fc.constant('operation' as const), id: fc.constantFrom(...OPERATIONS), members }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('membership' as const), group: fc.constant('taskForce' as const), id: fc.constantFrom(...TASK_FORCES), members }) },
-      { weight: 2, arbitrary: fc.record({ kind: fc.constant('subscription' as const), party: fc.constantFrom(...parties), filters: fc.array(filterArbitrary(parties), { maxLength: 2 }) }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('membership' as const),
+          group: fc.constant('operation' as const),
+          id: fc.constantFrom(...OPERATIONS),
+          members,
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('membership' as const),
+          group: fc.constant('taskForce' as const),
+          id: fc.constantFrom(...TASK_FORCES),
+          members,
+        }),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('subscription' as const),
+          party: fc.constantFrom(...parties),
+          filters: fc.array(filterArbitrary(parties), { maxLength: 2 }),
+        }),
+      },
       { weight: 6, arbitrary: messageArbitrary(parties) },
     );
     return fc.record({
@@ -85,12 +112,13 @@ export const worldCaseId = (runPrefix: number, caseKey: number): string => `IT-2
 
 /** The CMF/1 message a world step stands for. */
 export function cmfMessageOf(step: WorldMessage, caseId: string, sentAt: Date, messageId: string = randomUUID()) {
-  const distribution =
-    step.distribution.scope === 'allPartners' ? { scope: 'allPartners' } : { ...step.distribution };
+  const distribution = step.distribution.scope === 'allPartners' ? { scope: 'allPartners' } : { ...step.distribution };
   const report = {
     ...(step.type === 'case.opened' ? { title: 'World case' } : { summary: 'More on the case' }),
     ...(step.crimeAreas.length > 0 ? { crimeAreas: step.crimeAreas } : {}),
-    ...(step.route ? { route: { name: step.route, legs: [{ from: { country: 'LY' }, to: { country: 'IT' }, mode: 'sea', conveyance: 'rubber_dinghy' }] } } : {}),
+    ...(step.route
+      ? { route: { name: step.route, legs: [{ from: { country: 'LY' }, to: { country: 'IT' }, mode: 'sea', conveyance: 'rubber_dinghy' }] } }
+      : {}),
   };
   return {
     header: {

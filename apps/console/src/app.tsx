@@ -44,9 +44,7 @@ export function App() {
       </a>
       <header className="top-bar">
         <div className="top-bar-inner">
-          <h1>
-            {session ? <a href="#/">Case exchange console</a> : 'Case exchange console'}
-          </h1>
+          <h1>{session ? <a href="#/">Case exchange console</a> : 'Case exchange console'}</h1>
           {session && (
             <div className="signed-in">
               <span>Signed in as {session.profile.party}</span>

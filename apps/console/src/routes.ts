@@ -50,8 +50,7 @@ export const boardHash = (board: BoardRef): string => routeHash({ view: 'board',
 export const caseHash = (caseId: string): string => routeHash({ view: 'case', caseId });
 
 /** The board's path in the HTTP API: /v1/operations/{id} or /v1/task-forces/{id}. */
-export const boardApiPath = (board: BoardRef): string =>
-  `/v1/${board.kind === 'operation' ? 'operations' : 'task-forces'}/${encodeURIComponent(board.id)}`;
+export const boardApiPath = (board: BoardRef): string => `/v1/${board.kind === 'operation' ? 'operations' : 'task-forces'}/${encodeURIComponent(board.id)}`;
 
 export const boardKindLabel = (kind: BoardKind): string => (kind === 'operation' ? 'Operation' : 'Task force');
 

@@ -24,7 +24,9 @@ export class DispatcherModule {
   static forRoot(config: ExchangeConfig, { dispatch = true }: { dispatch?: boolean } = {}): DynamicModule {
     const brokers = config.kafkaBrokers;
     const openDeliveryChannel = () =>
-      config.delivery === 'kafka' && brokers ? KafkaDeliveryChannel.connect({ brokers, partitions: config.kafkaTopicPartitions, logCreator: kafkajsLogThroughNest }) : null;
+      config.delivery === 'kafka' && brokers
+        ? KafkaDeliveryChannel.connect({ brokers, partitions: config.kafkaTopicPartitions, logCreator: kafkajsLogThroughNest })
+        : null;
     return {
       module: DispatcherModule,
       controllers: [FeedController, AcknowledgeDeliveriesController, SubscriptionsController, SubscribeGrpcController, AcknowledgeGrpcController],

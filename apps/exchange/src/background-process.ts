@@ -29,7 +29,11 @@ export class BackgroundProcess implements OnApplicationBootstrap, OnApplicationS
   ) {
     const relayed = [...PROJECTION_NAMES.map((name) => ({ section: 'projections', name })), { section: DISPATCHER_LAG_SECTION, name: config.delivery }];
     for (const { section, name } of relayed) {
-      probes.registerReport({ section, name, read: async () => (await this.status())?.reports.find((report) => report.section === section && report.name === name)?.value ?? { status: 'unknown' } });
+      probes.registerReport({
+        section,
+        name,
+        read: async () => (await this.status())?.reports.find((report) => report.section === section && report.name === name)?.value ?? { status: 'unknown' },
+      });
     }
     if (config.delivery === 'kafka') probes.register({ role: 'delivery', engine: 'kafka', ping: () => this.ping('delivery') });
   }

@@ -18,6 +18,10 @@ export class ExchangeModule {
     if (background === 'inline') {
       return { module: ExchangeModule, imports: [platform, GatewayModule, QueryModule, DispatcherModule.forRoot(config), ProjectorModule] };
     }
-    return { module: ExchangeModule, imports: [platform, GatewayModule, QueryModule, DispatcherModule.forRoot(config, { dispatch: false })], providers: [BackgroundProcess] };
+    return {
+      module: ExchangeModule,
+      imports: [platform, GatewayModule, QueryModule, DispatcherModule.forRoot(config, { dispatch: false })],
+      providers: [BackgroundProcess],
+    };
   }
 }

@@ -13,7 +13,15 @@ import { ServeConsole } from './serve-console/serve-console';
 
 /** Coordinator-facing reads: case timelines (from the store), case summaries and boards (from the read models); the audit log for auditors and case owners; the owners' cases due for retention review; the coordinators' console under /console. */
 @Module({
-  controllers: [CallerProfileController, CaseTimelineController, CaseSummaryController, BoardsController, AuditLogController, RetentionDueController, GetTimelineGrpcController],
+  controllers: [
+    CallerProfileController,
+    CaseTimelineController,
+    CaseSummaryController,
+    BoardsController,
+    AuditLogController,
+    RetentionDueController,
+    GetTimelineGrpcController,
+  ],
   providers: [CaseTimelineService, RenderedBoards, RetentionDueService, ServeConsole],
 })
 export class QueryModule {}

@@ -80,8 +80,7 @@ export class DeliveriesController {
    * unreachable), the repeat is acknowledged: acknowledging twice is harmless.
    */
   private async dropRepeat(delivery: Delivery, verdict: StoredVerdict & { repeat: true }, where: string): Promise<void> {
-    const why =
-      verdict.reason === 'message-id' ? 'message id seen before' : `case version ${delivery.caseVersion} ≤ last seen ${verdict.lastCaseVersion}`;
+    const why = verdict.reason === 'message-id' ? 'message id seen before' : `case version ${delivery.caseVersion} ≤ last seen ${verdict.lastCaseVersion}`;
     this.logger.debug(`${where}: repeat of ${delivery.messageId} dropped (${why})`);
     if (verdict.reason === 'message-id' && !verdict.acknowledged) await this.acknowledge(delivery, where);
   }

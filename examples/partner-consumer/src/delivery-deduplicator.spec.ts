@@ -35,7 +35,11 @@ describe('DeliveryDeduplicator', () => {
   it('allows gaps in case versions: a party only receives the messages it is entitled to', () => {
     const deduplicator = new DeliveryDeduplicator();
 
-    for (const [messageId, caseVersion] of [['m1', 1], ['m4', 4], ['m9', 9]] as const) {
+    for (const [messageId, caseVersion] of [
+      ['m1', 1],
+      ['m4', 4],
+      ['m9', 9],
+    ] as const) {
       expect(deduplicator.accept(delivery(messageId, 'IT-2026-1', caseVersion))).toEqual({ repeat: false });
     }
     expect(deduplicator.accept(delivery('m4', 'IT-2026-1', 4))).toEqual({ repeat: true, reason: 'message-id' });

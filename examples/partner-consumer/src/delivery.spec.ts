@@ -27,7 +27,10 @@ describe('readDelivery', () => {
 
   it('reads a message whose body holds placeholders of erased or restricted data', () => {
     const body = {
-      persons: [{ ref: 'P1', erased: true }, { ref: 'P2', restricted: true }],
+      persons: [
+        { ref: 'P1', erased: true },
+        { ref: 'P2', restricted: true },
+      ],
       documents: [{ ref: 'D1', erased: true }],
       payments: [{ payerRef: 'P1', erased: true }],
     };

@@ -80,9 +80,7 @@ export function readDelivery(record: DeliveryRecord): ReadDelivery {
   if (shape !== undefined) return { ok: false, reason: notice ? `erasure notice: ${shape}` : shape };
   const disagreement = recordProblem(record, fields);
   if (disagreement !== undefined) return { ok: false, reason: disagreement };
-  return notice
-    ? { ok: true, kind: 'erasure.notice', delivery: value as ErasureNotice }
-    : { ok: true, kind: 'message', delivery: value as MessageDelivery };
+  return notice ? { ok: true, kind: 'erasure.notice', delivery: value as ErasureNotice } : { ok: true, kind: 'message', delivery: value as MessageDelivery };
 }
 
 function messageDeliveryProblem(delivery: Fields): string | undefined {

@@ -35,9 +35,7 @@ async function main(): Promise<void> {
   });
   app.enableShutdownHooks();
   await app.listen();
-  new Logger('PartnerConsumer').log(
-    `consuming ${config.topic} as group ${config.groupId} from ${config.brokers.join(',')}, storing in ${config.dataFile}`,
-  );
+  new Logger('PartnerConsumer').log(`consuming ${config.topic} as group ${config.groupId} from ${config.brokers.join(',')}, storing in ${config.dataFile}`);
 }
 
 main().catch((error: unknown) => {

@@ -18,14 +18,18 @@ describe('loadPartnerConfig', () => {
   });
 
   it('stops on a missing or bad setting with one line naming it', () => {
-    expect(() => loadPartnerConfig({ KAFKA_BROKERS: 'k:9092' })).toThrow(new ConfigError('PARTY is missing: the party code to consume deliveries for, e.g. PARTY=NCB-GR'));
+    expect(() => loadPartnerConfig({ KAFKA_BROKERS: 'k:9092' })).toThrow(
+      new ConfigError('PARTY is missing: the party code to consume deliveries for, e.g. PARTY=NCB-GR'),
+    );
     expect(() => loadPartnerConfig({ PARTY: 'ncb-gr', KAFKA_BROKERS: 'k:9092' })).toThrow('PARTY=ncb-gr');
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR' })).toThrow('KAFKA_BROKERS is missing');
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k' })).toThrow('KAFKA_BROKERS=k');
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', FROM_BEGINNING: 'yes' })).toThrow('FROM_BEGINNING');
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', DEDUPE_MAX_CASES: '0' })).toThrow('DEDUPE_MAX_CASES');
     expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', EXCHANGE_URL: 'http://x:3000' })).toThrow('go together');
-    expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', EXCHANGE_URL: 'ftp://x', EXCHANGE_API_KEY: 'k' })).toThrow('EXCHANGE_URL=ftp://x');
+    expect(() => loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', EXCHANGE_URL: 'ftp://x', EXCHANGE_API_KEY: 'k' })).toThrow(
+      'EXCHANGE_URL=ftp://x',
+    );
   });
 
   it('keeps what was received in PARTNER_DATA_FILE, a file path', () => {
@@ -40,7 +44,9 @@ describe('loadPartnerConfig', () => {
 
   it('acknowledges to the exchange when EXCHANGE_URL and EXCHANGE_API_KEY are given', () => {
     expect(loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092' }).acknowledgeTo).toBeUndefined();
-    expect(loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', EXCHANGE_URL: 'http://exchange:3000/', EXCHANGE_API_KEY: 'demo-ncb-gr' }).acknowledgeTo).toEqual({
+    expect(
+      loadPartnerConfig({ PARTY: 'NCB-GR', KAFKA_BROKERS: 'k:9092', EXCHANGE_URL: 'http://exchange:3000/', EXCHANGE_API_KEY: 'demo-ncb-gr' }).acknowledgeTo,
+    ).toEqual({
       url: 'http://exchange:3000',
       apiKey: 'demo-ncb-gr',
     });

@@ -9,8 +9,7 @@ import { ReceivedMessages } from './received-messages';
   providers: [
     {
       provide: DeliveryDeduplicator,
-      useFactory: () =>
-        new DeliveryDeduplicator({ maxMessageIds: PARTNER_SETTINGS.maxMessageIds, maxCases: PARTNER_SETTINGS.maxCases }),
+      useFactory: () => new DeliveryDeduplicator({ maxMessageIds: PARTNER_SETTINGS.maxMessageIds, maxCases: PARTNER_SETTINGS.maxCases }),
     },
     { provide: ReceivedMessages, useFactory: () => ReceivedMessages.open(PARTNER_SETTINGS.dataFile) },
   ],

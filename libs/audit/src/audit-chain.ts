@@ -15,13 +15,7 @@ export interface ChainWrite {
 }
 
 /** The pure step both adapters take inside their transaction, holding the head. */
-export function chainWrite(
-  head: ChainHead,
-  last: LastCheckpoint | undefined,
-  records: readonly AuditRecord[],
-  at: Date,
-  policy: CheckpointPolicy,
-): ChainWrite {
+export function chainWrite(head: ChainHead, last: LastCheckpoint | undefined, records: readonly AuditRecord[], at: Date, policy: CheckpointPolicy): ChainWrite {
   const atText = at.toISOString();
   const entries = chainRecords(head, records, atText);
   const index = entries.flatMap((entry, i) => indexKeysOf(records[i]).map((key) => ({ key, seq: entry.seq })));

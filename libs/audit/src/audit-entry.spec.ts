@@ -1,14 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  canonicalEntryText,
-  chainRecords,
-  EMPTY_CHAIN,
-  entryHash,
-  GENESIS_HASH,
-  indexKeysOf,
-  parseStoredEntry,
-  type AuditRecord,
-} from './audit-entry';
+import { canonicalEntryText, chainRecords, EMPTY_CHAIN, entryHash, GENESIS_HASH, indexKeysOf, parseStoredEntry, type AuditRecord } from './audit-entry';
 import { auditRecord } from './testing/audit-fixtures';
 
 const AT = '2026-03-14T09:30:00.000Z';
@@ -61,7 +52,17 @@ describe('canonicalEntryText', () => {
   });
 
   it('sorts by code point (upper before lower case) and keeps case ids as given', () => {
-    const text = canonicalEntryText(1, AT, auditRecord({ recipients: ['eu', 'EU-X', 'AGENCY'], cases: [{ caseId: 'nl-1', messageIds: [] }, { caseId: 'NL-1', messageIds: [] }] }));
+    const text = canonicalEntryText(
+      1,
+      AT,
+      auditRecord({
+        recipients: ['eu', 'EU-X', 'AGENCY'],
+        cases: [
+          { caseId: 'nl-1', messageIds: [] },
+          { caseId: 'NL-1', messageIds: [] },
+        ],
+      }),
+    );
     const parsed = JSON.parse(text) as { recipients: string[]; cases: [string, string[]][] };
 
     expect(parsed.recipients).toEqual(['AGENCY', 'EU-X', 'eu']);

@@ -83,8 +83,7 @@ export function canonicalEntryText(seq: number, at: string, record: AuditRecord)
   return JSON.stringify(canonical);
 }
 
-export const entryHash = (previousHash: string, text: string): string =>
-  createHash('sha256').update(previousHash, 'latin1').update(text, 'utf8').digest('hex');
+export const entryHash = (previousHash: string, text: string): string => createHash('sha256').update(previousHash, 'latin1').update(text, 'utf8').digest('hex');
 
 /** Numbers, times and hashes the records after the head, in order. */
 export function chainRecords(head: ChainHead, records: readonly AuditRecord[], at: string): StoredAuditEntry[] {

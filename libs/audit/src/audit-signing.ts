@@ -17,7 +17,10 @@ export const checkpointBytes = (checkpoint: Omit<AuditCheckpoint, 'signature'>):
 
 /** The first 16 hex digits of the SHA-256 of the public key's DER: names a key without revealing anything. */
 export const signingKeyId = (publicKey: KeyObject): string =>
-  createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 
 export interface AuditSigner {
   readonly keyId: string;

@@ -87,7 +87,8 @@ export async function verifyAuditLog(log: ChainSource, trusted: TrustedKeys, opt
       expected += 1;
       for (let checkpoint = await checkpoints.at(entry.seq); checkpoint; checkpoint = await checkpoints.at(entry.seq)) {
         if (checkpoint.headHash !== hash) return broken('checkpoint', checkpoint.seq, 'names another head hash than the chain has');
-        if (!checkpointSignatureHolds(checkpoint, trusted)) return broken('checkpoint', checkpoint.seq, `is not signed by a trusted key (key id ${checkpoint.keyId})`);
+        if (!checkpointSignatureHolds(checkpoint, trusted))
+          return broken('checkpoint', checkpoint.seq, `is not signed by a trusted key (key id ${checkpoint.keyId})`);
         checkpointsVerified += 1;
         lastSigned = entry.seq;
       }
@@ -98,7 +99,14 @@ export async function verifyAuditLog(log: ChainSource, trusted: TrustedKeys, opt
 
   const beyond = await checkpoints.next();
   if (beyond) return broken('checkpoint', beyond.seq, `names entry ${beyond.seq}, which is not in the log (entries were removed from its end)`);
-  return { ok: true, entries: verified, from, head: { seq: expected - 1, hash: previousHash }, checkpoints: checkpointsVerified, unsignedTail: expected - 1 - lastSigned };
+  return {
+    ok: true,
+    entries: verified,
+    from,
+    head: { seq: expected - 1, hash: previousHash },
+    checkpoints: checkpointsVerified,
+    unsignedTail: expected - 1 - lastSigned,
+  };
 }
 
 /** The first stored entry; when a prune removed every entry, the one after the checkpoint that anchors the next. */

@@ -37,7 +37,11 @@ export class CaseIsClosed extends ExchangeError {
 
 export class CaseVersionMismatch extends ExchangeError {
   readonly code = 'case_version_mismatch';
-  constructor(caseId: string, expected: number, readonly currentVersion: number) {
+  constructor(
+    caseId: string,
+    expected: number,
+    readonly currentVersion: number,
+  ) {
     super(`Case ${caseId} is at version ${currentVersion}, not ${expected}`, [{ currentVersion }]);
   }
 }

@@ -46,8 +46,7 @@ export interface CaseEvent {
 
 export const caseStreamName = (caseId: string): string => `case-${caseId}`;
 
-export const isCaseEventType = (type: string): type is CaseEventType =>
-  (CASE_EVENT_TYPES as readonly string[]).includes(type);
+export const isCaseEventType = (type: string): type is CaseEventType => (CASE_EVENT_TYPES as readonly string[]).includes(type);
 
 export const isEntitled = (data: CaseMessageData, party: string): boolean => data.entitledParties.includes(party);
 
@@ -101,9 +100,7 @@ export interface CaseProtectionEvent {
 
 export type AnyCaseEvent = CaseEvent | CaseProtectionEvent;
 
-export const isCaseProtectionEventType = (type: string): type is CaseProtectionEventType =>
-  (CASE_PROTECTION_EVENT_TYPES as readonly string[]).includes(type);
+export const isCaseProtectionEventType = (type: string): type is CaseProtectionEventType => (CASE_PROTECTION_EVENT_TYPES as readonly string[]).includes(type);
 
 /** Whether a stored event belongs to a case stream (a message or a protection event). */
-export const isAnyCaseEventType = (type: string): type is CaseEventType | CaseProtectionEventType =>
-  isCaseEventType(type) || isCaseProtectionEventType(type);
+export const isAnyCaseEventType = (type: string): type is CaseEventType | CaseProtectionEventType => isCaseEventType(type) || isCaseProtectionEventType(type);

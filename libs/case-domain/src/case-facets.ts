@@ -30,8 +30,8 @@ export function facetsOfMessage(message: CmfMessage): CaseFacets {
 /** The operations and task forces one message is distributed or assigned to, as it names them (unsorted, maybe repeated). */
 export function groupsOfMessage(message: CmfMessage): Pick<CaseFacets, 'operations' | 'taskForces'> {
   const { distribution } = message.header;
-  const operations = distribution.scope === 'operation' ? distribution.operations ?? [] : [];
-  const taskForces = distribution.scope === 'taskForce' ? distribution.taskForces ?? [] : [];
+  const operations = distribution.scope === 'operation' ? (distribution.operations ?? []) : [];
+  const taskForces = distribution.scope === 'taskForce' ? (distribution.taskForces ?? []) : [];
   if (message.header.type !== 'case.assigned') return { operations, taskForces };
   const { operationId, taskForceId } = message.body as CaseAssignedBody;
   return {

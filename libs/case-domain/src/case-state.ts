@@ -70,7 +70,12 @@ function evolveProtection(state: CaseState, { type, data }: CaseProtectionEvent)
   const next = { ...state, version: state.version + 1 };
   switch (type) {
     case 'CaseErased':
-      return { ...next, erased: union(state.erased, refs), restricted: without(state.restricted, refs), wholeCaseErased: state.wholeCaseErased || data.wholeCase === true };
+      return {
+        ...next,
+        erased: union(state.erased, refs),
+        restricted: without(state.restricted, refs),
+        wholeCaseErased: state.wholeCaseErased || data.wholeCase === true,
+      };
     case 'CaseRestricted':
       return { ...next, restricted: union(state.restricted, refs) };
     case 'CaseRestrictionLifted':
@@ -113,7 +118,10 @@ export function personsOfMessage(state: Pick<CaseState, 'documentHolders'>, mess
  * (defining them, a document they hold, a payment or an arrest naming them), or every message for the
  * whole case, and the parties entitled to any of them.
  */
-export function concernedMessages(history: readonly AnyCaseEvent[], refs: readonly string[] | 'wholeCase'): { messageIds: string[]; entitledParties: string[] } {
+export function concernedMessages(
+  history: readonly AnyCaseEvent[],
+  refs: readonly string[] | 'wholeCase',
+): { messageIds: string[]; entitledParties: string[] } {
   const messageIds: string[] = [];
   const parties = new Set<string>();
   let state: Pick<CaseState, 'documentHolders'> = initialCaseState;

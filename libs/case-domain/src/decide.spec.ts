@@ -95,7 +95,9 @@ describe('decide: the life of a case', () => {
   it('refuses anything on a closed case (409)', () => {
     const history = [accepted(opened())];
     history.push(accepted(message('case.closed', { reason: 'convicted' }), history.reduce(evolve, initialCaseState)));
-    given(...history).when(message('case.updated', { summary: 'late' })).thenFails(CaseIsClosed);
+    given(...history)
+      .when(message('case.updated', { summary: 'late' }))
+      .thenFails(CaseIsClosed);
   });
 
   it('refuses a stale expectedCaseVersion with the current version (409)', () => {
@@ -110,7 +112,11 @@ describe('decide: the life of a case', () => {
   });
 
   it('takes the right expectedCaseVersion', () => {
-    expect(given(accepted(opened())).when(message('case.updated', { summary: 'x' }, { expectedCaseVersion: 1 })).then()).toHaveLength(1);
+    expect(
+      given(accepted(opened()))
+        .when(message('case.updated', { summary: 'x' }, { expectedCaseVersion: 1 }))
+        .then(),
+    ).toHaveLength(1);
   });
 
   it('refuses a sender that is not the authenticated party (403)', () => {
@@ -123,17 +129,32 @@ describe('decide: who may write to a case', () => {
 
   it('lets a party entitled to one of its messages write', () => {
     const update = message('case.updated', { summary: 'Europol adds' }, { sender: 'EUROPOL' });
-    expect(given(...history).when(update).then()[0].data.entitledParties).toEqual(['EUROPOL', 'NCB-IT']);
+    expect(
+      given(...history)
+        .when(update)
+        .then()[0].data.entitledParties,
+    ).toEqual(['EUROPOL', 'NCB-IT']);
   });
 
   it('refuses a party entitled to none of its messages (403)', () => {
-    given(...history).when(message('case.updated', { summary: 'x' }, { sender: 'FRONTEX' })).thenFails(NotEntitledToCase);
+    given(...history)
+      .when(message('case.updated', { summary: 'x' }, { sender: 'FRONTEX' }))
+      .thenFails(NotEntitledToCase);
   });
 
   it('lets a party in once a message is distributed to it', () => {
     const widened = [...history];
-    widened.push(accepted(message('case.updated', { summary: 'to the OTF' }, { distribution: { scope: 'taskForce', taskForces: ['OTF-CENTRAL-MED'] } }), widened.reduce(evolve, initialCaseState)));
-    expect(given(...widened).when(message('case.updated', { summary: 'Frontex adds' }, { sender: 'FRONTEX' })).then()).toHaveLength(1);
+    widened.push(
+      accepted(
+        message('case.updated', { summary: 'to the OTF' }, { distribution: { scope: 'taskForce', taskForces: ['OTF-CENTRAL-MED'] } }),
+        widened.reduce(evolve, initialCaseState),
+      ),
+    );
+    expect(
+      given(...widened)
+        .when(message('case.updated', { summary: 'Frontex adds' }, { sender: 'FRONTEX' }))
+        .then(),
+    ).toHaveLength(1);
   });
 });
 
@@ -144,7 +165,11 @@ describe('decide: distribution, fail closed', () => {
     [{ scope: 'operation', operations: ['OP-HYDRA-2026', 'OP-SOLO'] }, ['EUROPOL', 'NCB-IT']],
     [{ scope: 'allPartners' }, ['EUROPOL', 'FRONTEX', 'NCB-GR', 'NCB-IT', 'NCB-NE']],
   ])('resolves %j to the entitled parties plus the sender', (distribution, parties) => {
-    expect(given().when(opened({ distribution } as never)).then()[0].data.entitledParties).toEqual(parties);
+    expect(
+      given()
+        .when(opened({ distribution } as never))
+        .then()[0].data.entitledParties,
+    ).toEqual(parties);
   });
 
   it.each([
@@ -152,15 +177,19 @@ describe('decide: distribution, fail closed', () => {
     [{ scope: 'operation', operations: ['OP-UNKNOWN'] }],
     [{ scope: 'taskForce', taskForces: ['OTF-NOWHERE'] }],
   ])('refuses %j, which names something unknown (400)', (distribution) => {
-    given().when(opened({ distribution } as never)).thenFails(UnknownReference);
+    given()
+      .when(opened({ distribution } as never))
+      .thenFails(UnknownReference);
   });
 
-  it.each([
-    [{ scope: 'recipients', recipients: ['NCB-IT'] }],
-    [{ scope: 'operation', operations: ['OP-SOLO'] }],
-  ])('refuses %j, which resolves to nobody but the sender', (distribution) => {
-    given().when(opened({ distribution } as never)).thenFails(DistributionResolvesToNobody);
-  });
+  it.each([[{ scope: 'recipients', recipients: ['NCB-IT'] }], [{ scope: 'operation', operations: ['OP-SOLO'] }]])(
+    'refuses %j, which resolves to nobody but the sender',
+    (distribution) => {
+      given()
+        .when(opened({ distribution } as never))
+        .thenFails(DistributionResolvesToNobody);
+    },
+  );
 });
 
 describe('decide: references inside the case', () => {
@@ -172,13 +201,19 @@ describe('decide: references inside the case', () => {
       documents: [{ ref: 'D1', type: 'passport', holderRef: 'P1' }],
       payments: [{ method: 'hawala', payerRef: 'P2', payeeRef: 'P1' }],
     });
-    expect(given(...history).when(update).then()).toHaveLength(1);
+    expect(
+      given(...history)
+        .when(update)
+        .then(),
+    ).toHaveLength(1);
   });
 
   it('refuses a reference to a person the case does not hold (400), naming every path', () => {
     const update = message('case.updated', { documents: [{ ref: 'D1', type: 'passport', holderRef: 'P9' }], payments: [{ method: 'cash', payeeRef: 'P8' }] });
     try {
-      given(...history).when(update).then();
+      given(...history)
+        .when(update)
+        .then();
       throw new Error('accepted');
     } catch (error) {
       expect(error).toBeInstanceOf(UnknownPersonRef);
@@ -191,21 +226,35 @@ describe('decide: references inside the case', () => {
 
   it('refuses arrested persons the case does not hold', () => {
     const interception = message('interception.reported', { occurredAt: '2026-03-14T01:00:00Z', migrants: { count: 3 }, arrestedPersonIds: ['P7'] });
-    given(...history).when(interception).thenFails(UnknownPersonRef);
+    given(...history)
+      .when(interception)
+      .thenFails(UnknownPersonRef);
   });
 
   it('refuses an assignment to an unknown operation or task force, and a request to an unknown party', () => {
-    given(...history).when(message('case.assigned', { operationId: 'OP-NOPE' })).thenFails(UnknownReference);
-    given(...history).when(message('case.assigned', { taskForceId: 'OTF-NOPE' })).thenFails(UnknownReference);
-    given(...history).when(message('information.requested', { question: '?', to: ['NCB-ZZ'] })).thenFails(UnknownReference);
+    given(...history)
+      .when(message('case.assigned', { operationId: 'OP-NOPE' }))
+      .thenFails(UnknownReference);
+    given(...history)
+      .when(message('case.assigned', { taskForceId: 'OTF-NOPE' }))
+      .thenFails(UnknownReference);
+    given(...history)
+      .when(message('information.requested', { question: '?', to: ['NCB-ZZ'] }))
+      .thenFails(UnknownReference);
   });
 
   it('takes information.provided only in reply to a request of the case', () => {
     const request = message('information.requested', { question: 'Who?', to: ['EUROPOL'] });
     const withRequest = [...history, accepted(request, history.reduce(evolve, initialCaseState))];
     const reply = (inReplyTo: string) => message('information.provided', { summary: 'This one' }, { sender: 'EUROPOL', inReplyTo });
-    expect(given(...withRequest).when(reply(request.header.messageId.toUpperCase())).then()[0].type).toBe('InformationProvided');
-    given(...withRequest).when(reply(randomUUID())).thenFails(UnknownReference);
+    expect(
+      given(...withRequest)
+        .when(reply(request.header.messageId.toUpperCase()))
+        .then()[0].type,
+    ).toBe('InformationProvided');
+    given(...withRequest)
+      .when(reply(randomUUID()))
+      .thenFails(UnknownReference);
   });
 });
 
@@ -223,9 +272,7 @@ describe('evolve', () => {
 
 describe('decide: the case facets stored with each message (what subscriptions match)', () => {
   it('stores the crime areas, route, operations and task forces a case has had so far', () => {
-    const first = accepted(
-      message('case.opened', { title: 't', crimeAreas: ['migrant_smuggling'], route: { name: 'central_mediterranean' } }),
-    );
+    const first = accepted(message('case.opened', { title: 't', crimeAreas: ['migrant_smuggling'], route: { name: 'central_mediterranean' } }));
     expect(first.data.caseFacets).toEqual({
       crimeAreas: ['migrant_smuggling'],
       routes: ['central_mediterranean'],

@@ -8,11 +8,7 @@ import type { ExchangeDirectory } from './exchange-directory';
  * sender, with operation and task-force members as they are now. Fails closed:
  * an unknown name or an empty result is refused, never widened.
  */
-export function resolveDistribution(
-  distribution: Distribution,
-  sender: string,
-  directory: ExchangeDirectory,
-): string[] {
+export function resolveDistribution(distribution: Distribution, sender: string, directory: ExchangeDirectory): string[] {
   const entitled = new Set<string>([sender]);
   const unknown: FieldViolation[] = [];
   if (distribution.scope === 'allPartners') {

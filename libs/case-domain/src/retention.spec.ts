@@ -46,7 +46,16 @@ function messageEvent(type: MessageType, receivedAt: string, sender = 'NCB-IT', 
 function protection(type: CaseProtectionEvent['type'], receivedAt: string, target: { wholeCase: true } | { personRefs: string[] }): CaseProtectionEvent {
   return {
     type,
-    data: { ...target, reason: 'r', legalBasis: 'b', requestedBy: 'NCB-IT', owner: 'NCB-IT', receivedAt, messageIds: [], entitledParties: ['NCB-GR', 'NCB-IT'] },
+    data: {
+      ...target,
+      reason: 'r',
+      legalBasis: 'b',
+      requestedBy: 'NCB-IT',
+      owner: 'NCB-IT',
+      receivedAt,
+      messageIds: [],
+      entitledParties: ['NCB-GR', 'NCB-IT'],
+    },
     metadata: { messageId: randomUUID(), caseId: CASE_ID, sender: 'NCB-IT' },
   };
 }
@@ -64,7 +73,13 @@ describe('case retention', () => {
 
   it('dates a case from case.opened: review after reviewDays, deletion after deleteDays, due from that instant on', () => {
     const state = retentionOf([opened('2026-01-10T08:00:00.000Z')]);
-    expect(state).toEqual({ owner: 'NCB-IT', lastActivityAt: '2026-01-10T08:00:00.000Z', lastReportAt: '2026-01-10T08:00:00.000Z', wholeCaseErased: false, version: 1 });
+    expect(state).toEqual({
+      owner: 'NCB-IT',
+      lastActivityAt: '2026-01-10T08:00:00.000Z',
+      lastReportAt: '2026-01-10T08:00:00.000Z',
+      wholeCaseErased: false,
+      version: 1,
+    });
     expect(reviewDueAt(state, POLICY)).toBe('2026-02-09T08:00:00.000Z');
     expect(deleteDueAt(state, POLICY)).toBe('2027-01-10T08:00:00.000Z');
     expect(isReviewDue(state, POLICY, at('2026-02-09T07:59:59.999Z'))).toBe(false);
@@ -108,7 +123,13 @@ describe('case retention', () => {
       protection('CaseErased', '2026-02-03T00:00:00.000Z', { personRefs: ['P1'] }),
     ];
     const state = retentionOf(history);
-    expect(state).toEqual({ owner: 'NCB-IT', lastActivityAt: '2026-01-10T08:00:00.000Z', lastReportAt: '2026-01-10T08:00:00.000Z', wholeCaseErased: false, version: 4 });
+    expect(state).toEqual({
+      owner: 'NCB-IT',
+      lastActivityAt: '2026-01-10T08:00:00.000Z',
+      lastReportAt: '2026-01-10T08:00:00.000Z',
+      wholeCaseErased: false,
+      version: 4,
+    });
     expect(state.version).toBe(history.reduce(evolve, initialCaseState).version);
   });
 
@@ -140,13 +161,21 @@ describe('case retention', () => {
     const event = decideProtection(command, caseState, history);
     expect(event).toMatchObject({
       type: 'CaseErased',
-      data: { wholeCase: true, requestedBy: 'CMX-RETENTION', owner: 'NCB-IT', receivedAt: '2027-02-01T00:00:00.000Z', messageIds: history.map((e) => e.metadata.messageId) },
+      data: {
+        wholeCase: true,
+        requestedBy: 'CMX-RETENTION',
+        owner: 'NCB-IT',
+        receivedAt: '2027-02-01T00:00:00.000Z',
+        messageIds: history.map((e) => e.metadata.messageId),
+      },
       metadata: { messageId: 'c0ffee00-0000-4000-8000-000000000001', caseId: CASE_ID, sender: 'CMX-RETENTION' },
     });
     expect(event.data.entitledParties).toEqual(['CMX-RETENTION', 'NCB-GR', 'NCB-IT']);
     const erased = retentionOf([...history, event]);
     expect(erased.wholeCaseErased).toBe(true);
-    expect(() => decideProtection({ ...command, expectedCaseVersion: erased.version }, [...history, event].reduce(evolve, initialCaseState), [...history, event])).toThrow(CaseErasedWhole);
+    expect(() =>
+      decideProtection({ ...command, expectedCaseVersion: erased.version }, [...history, event].reduce(evolve, initialCaseState), [...history, event]),
+    ).toThrow(CaseErasedWhole);
   });
 
   it('gives a case with no report no erasure to ask for', () => {

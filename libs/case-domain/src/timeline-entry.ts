@@ -1,5 +1,12 @@
 import type { Evaluation, Handling, MessageType, Priority } from '@cmx/contracts';
-import { isCaseProtectionEventType, PROTECTION_TYPE_NAMES, type CaseMessageData, type CaseMessageMetadata, type CaseProtectionData, type CaseProtectionEventType } from './case-events';
+import {
+  isCaseProtectionEventType,
+  PROTECTION_TYPE_NAMES,
+  type CaseMessageData,
+  type CaseMessageMetadata,
+  type CaseProtectionData,
+  type CaseProtectionEventType,
+} from './case-events';
 
 /** One message of a case as coordinators and recipients see it. */
 export interface TimelineEntry {
@@ -48,7 +55,12 @@ export interface ProtectionTimelineEntry {
   };
 }
 
-export function protectionTimelineEntryOf(type: CaseProtectionEventType, data: CaseProtectionData, messageId: string, caseVersion: number): ProtectionTimelineEntry {
+export function protectionTimelineEntryOf(
+  type: CaseProtectionEventType,
+  data: CaseProtectionData,
+  messageId: string,
+  caseVersion: number,
+): ProtectionTimelineEntry {
   return {
     caseVersion,
     messageId,
@@ -65,7 +77,12 @@ export function protectionTimelineEntryOf(type: CaseProtectionEventType, data: C
 }
 
 /** Any event of a case stream as the timeline shows it. */
-export function anyTimelineEntryOf(event: { readonly type: string; readonly data: unknown; readonly metadata: unknown; readonly streamVersion: number }): TimelineEntry | ProtectionTimelineEntry {
+export function anyTimelineEntryOf(event: {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly streamVersion: number;
+}): TimelineEntry | ProtectionTimelineEntry {
   if (isCaseProtectionEventType(event.type)) {
     return protectionTimelineEntryOf(event.type, event.data as CaseProtectionData, (event.metadata as CaseMessageMetadata).messageId, event.streamVersion);
   }

@@ -52,7 +52,11 @@ function microsecondsPerMessage(validate: Validate, input: unknown): number {
   return perMessage[Math.floor(perMessage.length / 2)];
 }
 
-console.log(`${'message'.padEnd(28)}${Object.keys(validators).map((name) => name.padStart(18)).join('')}  (µs/message)`);
+console.log(
+  `${'message'.padEnd(28)}${Object.keys(validators)
+    .map((name) => name.padStart(18))
+    .join('')}  (µs/message)`,
+);
 for (const { name, message, valid } of inputs) {
   const figures = Object.values(validators).map((validate) => {
     if (validate(message, { now: FIXTURE_NOW }).ok !== valid) throw new Error(`${name} should ${valid ? '' : 'not '}be valid`);

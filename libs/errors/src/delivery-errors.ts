@@ -10,7 +10,10 @@ export class UnknownCursor extends ExchangeError {
 export class UnknownDeliveries extends ExchangeError {
   readonly code = 'unknown_deliveries';
   constructor(messageIds: readonly string[]) {
-    super(`${messageIds.length} message id(s) were never delivered to you; nothing was acknowledged`, messageIds.map((messageId) => ({ messageId })));
+    super(
+      `${messageIds.length} message id(s) were never delivered to you; nothing was acknowledged`,
+      messageIds.map((messageId) => ({ messageId })),
+    );
   }
 }
 

@@ -27,12 +27,7 @@ export interface EngineAppendRules {
  * with a non-empty string id and type, no id twice (EventIdCollisionError),
  * and the engine's own `rules`. Throws on the first thing wrong.
  */
-export function checkAppendArguments(
-  streamName: string,
-  events: readonly NewEvent[],
-  expectedVersion: ExpectedVersion,
-  rules: EngineAppendRules = {},
-): void {
+export function checkAppendArguments(streamName: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion, rules: EngineAppendRules = {}): void {
   if (typeof streamName !== 'string' || streamName.length === 0) {
     throw new TypeError('append: streamName must be a non-empty string');
   }

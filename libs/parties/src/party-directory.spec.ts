@@ -59,7 +59,11 @@ describe('PartyDirectory', () => {
     ['a bad operation id', { ...file, operations: [{ id: 'HYDRA', members: [] }] }, /operations\[0\]\.id/],
     ['an unknown admin', { ...file, admins: ['IOM'] }, /admins\[0\]/],
     ['an unknown field', { ...file, owners: [] }, /unknown field owners/],
-    ['a key shared by two parties', { ...file, parties: [file.parties[0], { code: 'IOM', kind: 'agency', apiKeys: [hashApiKey('key-it-1')] }] }, /used by another key/],
+    [
+      'a key shared by two parties',
+      { ...file, parties: [file.parties[0], { code: 'IOM', kind: 'agency', apiKeys: [hashApiKey('key-it-1')] }] },
+      /used by another key/,
+    ],
   ])('refuses a parties file with %s', (_name, input, problem) => {
     expect(() => PartyDirectory.fromJson(input)).toThrow(PartiesFileInvalid);
     expect(() => PartyDirectory.fromJson(input)).toThrow(problem);

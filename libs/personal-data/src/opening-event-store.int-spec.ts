@@ -50,7 +50,14 @@ describe('OpeningEventStore over SQLite', () => {
     async function append(caseId: string, data: CaseMessageData) {
       const result = await store.append(
         caseStreamName(caseId),
-        [{ id: data.message.header.messageId, type: 'CaseOpened', data: data as unknown as JsonObject, metadata: { messageId: data.message.header.messageId, caseId, sender: OWNER } }],
+        [
+          {
+            id: data.message.header.messageId,
+            type: 'CaseOpened',
+            data: data as unknown as JsonObject,
+            metadata: { messageId: data.message.header.messageId, caseId, sender: OWNER },
+          },
+        ],
         0,
       );
       if (result.outcome !== 'appended') throw new Error(result.outcome);

@@ -1,4 +1,11 @@
-import { isCaseEventType, PROTECTION_KIND_BY_EVENT_TYPE, type CaseMessageData, type CaseMessageMetadata, type CaseProtectionData, type CaseProtectionEventType } from '@cmx/case-domain';
+import {
+  isCaseEventType,
+  PROTECTION_KIND_BY_EVENT_TYPE,
+  type CaseMessageData,
+  type CaseMessageMetadata,
+  type CaseProtectionData,
+  type CaseProtectionEventType,
+} from '@cmx/case-domain';
 import type { JsonObject, StoredEvent } from '@cmx/event-store';
 import type { DataKey } from './data-key-cipher';
 import { keyAccess, type CaseKeys, type KeyStore, type ProtectionChange, type ReadingView } from './key-store.port';

@@ -39,7 +39,8 @@ function accessOf(keys: ReadonlyMap<string, DataKey>, withheld: ReadonlyMap<stri
   return { key: (ref) => withheld.get(ref) ?? keys.get(ref) ?? 'erased', plain: (ref) => withheld.get(ref) };
 }
 
-const pick = (item: Json, fields: readonly string[]): Json => Object.fromEntries(fields.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]));
+const pick = (item: Json, fields: readonly string[]): Json =>
+  Object.fromEntries(fields.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]));
 
 /**
  * The body as a reader withheld these refs should see it, written from the rule rather than from the code: a person, a
@@ -200,22 +201,27 @@ const caseReport: fc.Arbitrary<Sample> = fc
     );
   })
   .chain((drawn) =>
-    fc.record({ withPersons: fc.boolean(), withDocuments: fc.boolean(), withPayments: fc.boolean() }).map(({ withPersons, withDocuments, withPayments }): Sample => {
-      const { caseId: id, persons, documents, payments, unrelatedHolders, ...rest } = drawn;
-      const body: Json = { ...rest };
-      if (withPersons || persons.length > 0) body.persons = persons;
-      if (withDocuments || documents.length > 0) body.documents = documents.map((entry) => entry.document);
-      if (withPayments || payments.length > 0) body.payments = payments;
-      const documentHolders: Record<string, string> = unrelatedHolders ? { D77: 'P1', D78: 'P91' } : {};
-      for (const { holding, document } of documents) if (holding.kind === 'earlier') documentHolders[document.ref as string] = holding.holder;
-      return {
-        caseId: id,
-        body,
-        documentHolders,
-        personalValues: [...stringsOf(body).filter((value) => value.startsWith(SEALED_TAG)), ...persons.flatMap((each) => (each.dateOfBirth ? [each.dateOfBirth] : []))],
-        clearValues: stringsOf(body).filter((value) => value.startsWith(CLEAR_TAG)),
-      };
-    }),
+    fc
+      .record({ withPersons: fc.boolean(), withDocuments: fc.boolean(), withPayments: fc.boolean() })
+      .map(({ withPersons, withDocuments, withPayments }): Sample => {
+        const { caseId: id, persons, documents, payments, unrelatedHolders, ...rest } = drawn;
+        const body: Json = { ...rest };
+        if (withPersons || persons.length > 0) body.persons = persons;
+        if (withDocuments || documents.length > 0) body.documents = documents.map((entry) => entry.document);
+        if (withPayments || payments.length > 0) body.payments = payments;
+        const documentHolders: Record<string, string> = unrelatedHolders ? { D77: 'P1', D78: 'P91' } : {};
+        for (const { holding, document } of documents) if (holding.kind === 'earlier') documentHolders[document.ref as string] = holding.holder;
+        return {
+          caseId: id,
+          body,
+          documentHolders,
+          personalValues: [
+            ...stringsOf(body).filter((value) => value.startsWith(SEALED_TAG)),
+            ...persons.flatMap((each) => (each.dateOfBirth ? [each.dateOfBirth] : [])),
+          ],
+          clearValues: stringsOf(body).filter((value) => value.startsWith(CLEAR_TAG)),
+        };
+      }),
   );
 
 const freeTextBody = (fields: fc.Arbitrary<Json>): fc.Arbitrary<Sample> =>
@@ -229,16 +235,27 @@ const freeTextBody = (fields: fc.Arbitrary<Json>): fc.Arbitrary<Sample> =>
 
 /** case.linked, case.closed (a note or none), information.requested (a question). */
 const caseLinked = freeTextBody(
-  fc.record({ otherCaseId: fc.constant('GR-2026-77'), relation: fc.constantFrom(...LINK_RELATIONS), note: personal('NOTE') }, { noNullPrototype: true, requiredKeys: ['otherCaseId', 'relation'] }),
+  fc.record(
+    { otherCaseId: fc.constant('GR-2026-77'), relation: fc.constantFrom(...LINK_RELATIONS), note: personal('NOTE') },
+    { noNullPrototype: true, requiredKeys: ['otherCaseId', 'relation'] },
+  ),
 );
 const caseClosed = freeTextBody(
-  fc.record({ reason: fc.constantFrom(...CLOSE_REASONS), mergedInto: fc.constant('IT-2026-000124'), note: personal('NOTE') }, { noNullPrototype: true, requiredKeys: ['reason'] }),
+  fc.record(
+    { reason: fc.constantFrom(...CLOSE_REASONS), mergedInto: fc.constant('IT-2026-000124'), note: personal('NOTE') },
+    { noNullPrototype: true, requiredKeys: ['reason'] },
+  ),
 );
 const informationRequested = freeTextBody(
   fc.record({ question: personal('QUESTION'), to: fc.constant(['NCB-GR', 'EUROPOL']), dueBy: fc.constant('2026-03-20T17:00:00Z') }, { noNullPrototype: true }),
 );
 
-const anyBody: fc.Arbitrary<Sample> = fc.oneof({ arbitrary: caseReport, weight: 4 }, { arbitrary: caseLinked, weight: 1 }, { arbitrary: caseClosed, weight: 1 }, { arbitrary: informationRequested, weight: 1 });
+const anyBody: fc.Arbitrary<Sample> = fc.oneof(
+  { arbitrary: caseReport, weight: 4 },
+  { arbitrary: caseLinked, weight: 1 },
+  { arbitrary: caseClosed, weight: 1 },
+  { arbitrary: informationRequested, weight: 1 },
+);
 
 function stringsOf(value: unknown): string[] {
   if (typeof value === 'string') return [value];
@@ -316,7 +333,8 @@ describe('sealBody and openBody', () => {
     expect([...ring.keys.keys()].sort()).toEqual([STAR, 'P1', 'P2'].sort());
     const text = JSON.stringify(sealedBody);
     // Quoted where a short value could also be a run of base64 characters.
-    for (const secret of ['"DOE"', '"JOHN"', '1984-05-02', 'Abu J', '+218911234567', 'X1234567', 'beach towards Lampedusa', 'Rubber dinghy']) expect(text).not.toContain(secret);
+    for (const secret of ['"DOE"', '"JOHN"', '1984-05-02', 'Abu J', '+218911234567', 'X1234567', 'beach towards Lampedusa', 'Rubber dinghy'])
+      expect(text).not.toContain(secret);
   });
 
   it('opens a sealed body with every key to exactly the body that was sealed', () => {
@@ -373,7 +391,14 @@ describe('sealBody and openBody', () => {
       documents: caseOpened().documents,
       payments: [{ payerRef: 'P2', payeeRef: 'P1', restricted: true }],
     });
-    expect((open([['P2', 'restricted'], ['P1', 'erased']]) as Json).payments).toStrictEqual([{ payerRef: 'P2', payeeRef: 'P1', erased: true }]);
+    expect(
+      (
+        open([
+          ['P2', 'restricted'],
+          ['P1', 'erased'],
+        ]) as Json
+      ).payments,
+    ).toStrictEqual([{ payerRef: 'P2', payeeRef: 'P1', erased: true }]);
     expect(open([[STAR, 'erased']])).toMatchObject({ title: { erased: true }, summary: { erased: true }, persons: caseOpened().persons });
     expect(open([[STAR, 'restricted']])).toMatchObject({ title: { restricted: true }, summary: { restricted: true } });
   });
@@ -382,7 +407,13 @@ describe('sealBody and openBody', () => {
     const ring = keyRing();
     const sealedBody = sealBody(FIXTURE_CASE_ID, caseOpened(), ring.keyOf);
     const { P1: _erased, ...live } = Object.fromEntries(ring.keys);
-    const caseKeys: CaseKeys = { owner: 'NCB-IT', keys: new Map(Object.entries(live)), restricted: new Set(['P2']), erased: new Set(['P1']), wholeCaseErased: false };
+    const caseKeys: CaseKeys = {
+      owner: 'NCB-IT',
+      keys: new Map(Object.entries(live)),
+      restricted: new Set(['P2']),
+      erased: new Set(['P1']),
+      wholeCaseErased: false,
+    };
 
     expect(openBody(FIXTURE_CASE_ID, sealedBody, keyAccess(caseKeys, { reader: 'NCB-IT' }))).toMatchObject({
       persons: [{ ref: 'P1', erased: true }, (caseOpened().persons as Json[])[1]],
@@ -485,7 +516,9 @@ describe('sealBody and openBody on generated messages', () => {
   it('with one person’s key erased: that person and the documents they hold read { ref, erased: true }, payments naming them { payerRef?, payeeRef?, erased: true }, the rest intact', () => {
     const withOneErased = caseReport
       .filter((sample) => refsToSeal(sample.body, sample.documentHolders).some((ref) => ref !== STAR))
-      .chain((sample) => fc.constantFrom(...refsToSeal(sample.body, sample.documentHolders).filter((ref) => ref !== STAR)).map((erased) => ({ sample, erased })));
+      .chain((sample) =>
+        fc.constantFrom(...refsToSeal(sample.body, sample.documentHolders).filter((ref) => ref !== STAR)).map((erased) => ({ sample, erased })),
+      );
 
     fc.assert(
       fc.property(withOneErased, ({ sample, erased }) => {

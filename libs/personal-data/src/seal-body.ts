@@ -45,8 +45,7 @@ function open(caseId: string, sealed: Sealed, access: KeyAccess): unknown | With
 }
 
 /** The person refs of one payment, each once. */
-const refsOfPayment = (payment: Json): string[] =>
-  [...new Set([payment.payerRef, payment.payeeRef].filter((ref): ref is string => typeof ref === 'string'))];
+const refsOfPayment = (payment: Json): string[] => [...new Set([payment.payerRef, payment.payeeRef].filter((ref): ref is string => typeof ref === 'string'))];
 
 /**
  * Every key a message body needs sealed: its persons', the holders' of its documents (named in the document or,

@@ -160,7 +160,9 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     if (!this.config.personalData.encryption) {
-      new Logger('PersonalData').warn('PERSONAL_DATA_ENCRYPTION=off: new messages are stored with their persons unsealed and cannot be erased. For benchmarks only, never with real data.');
+      new Logger('PersonalData').warn(
+        'PERSONAL_DATA_ENCRYPTION=off: new messages are stored with their persons unsealed and cannot be erased. For benchmarks only, never with real data.',
+      );
     }
     if (!this.recorder) {
       this.logger.warn('AUDIT_LOG=off: nothing this process serves or receives is logged. For benchmarks only, never with real data.');

@@ -72,7 +72,9 @@ function describePostgresSqlDatabase(connectionString: string): void {
         const client = await admin.connect();
         try {
           await client.query(`CREATE SCHEMA "${schema}"`);
-          await client.query(`CREATE TABLE "${schema}".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+          await client.query(
+            `CREATE TABLE "${schema}".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+          );
           await client.query(`SET search_path TO "${schema}"`);
           for (const migration of loadMigrations().filter((each) => each.version <= 7)) {
             await client.query(migration.sql);
@@ -93,9 +95,12 @@ function describePostgresSqlDatabase(connectionString: string): void {
         expect(result.applied.map((migration) => migration.name)).toEqual(['008_bound_board_lists']);
         const db = PostgresSqlDatabase.open(connectionString, schema);
         opened.push(db);
-        for (const table of ['board_case_states', 'board_cases', 'board_items', 'boards']) expect([table, await db.query(`SELECT * FROM ${table}`)]).toEqual([table, []]);
+        for (const table of ['board_case_states', 'board_cases', 'board_items', 'boards'])
+          expect([table, await db.query(`SELECT * FROM ${table}`)]).toEqual([table, []]);
         expect(await db.query('SELECT reader, case_id FROM case_summaries')).toEqual([{ reader: 'NCB-NL', case_id: 'case-1' }]);
-        const checkpoints = await db.query<{ projection: string; position: string; generation: SqlValue }>('SELECT projection, position, generation FROM projection_checkpoints ORDER BY projection');
+        const checkpoints = await db.query<{ projection: string; position: string; generation: SqlValue }>(
+          'SELECT projection, position, generation FROM projection_checkpoints ORDER BY projection',
+        );
         expect(checkpoints.map((row) => ({ ...row, generation: Number(row.generation) }))).toEqual([
           { projection: 'boards', position: '', generation: 3 },
           { projection: 'case-summaries', position: '120', generation: 1 },
@@ -104,7 +109,9 @@ function describePostgresSqlDatabase(connectionString: string): void {
 
       it('migration 008 says which documents are flagged as the queries do, so that they use its partial index', () => {
         const migration = loadMigrations().find((each) => each.version === 8)!;
-        expect(migration.sql).toContain(`board_items (reader, kind, group_id, list, last_activity_at, case_id, item_index) WHERE ${FLAGGED_DOCUMENT_CONDITION};`);
+        expect(migration.sql).toContain(
+          `board_items (reader, kind, group_id, list, last_activity_at, case_id, item_index) WHERE ${FLAGGED_DOCUMENT_CONDITION};`,
+        );
       });
 
       it('gets from migrations 004, 005 and 008 the tables, columns, keys and indexes SQLite creates from READ_MODEL_TABLES', async () => {

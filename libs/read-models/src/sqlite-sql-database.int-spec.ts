@@ -115,7 +115,8 @@ describe('SqliteSqlDatabase', () => {
       };
 
       reopened();
-      for (const table of ['board_case_states', 'board_cases', 'board_items', 'boards']) expect([table, await db.query(`SELECT * FROM ${table}`)]).toEqual([table, []]);
+      for (const table of ['board_case_states', 'board_cases', 'board_items', 'boards'])
+        expect([table, await db.query(`SELECT * FROM ${table}`)]).toEqual([table, []]);
       expect(await db.query('SELECT reader, case_id FROM case_summaries')).toEqual([{ reader: 'NCB-NL', case_id: 'case-1' }]);
       expect(await db.query('SELECT projection, position, generation FROM projection_checkpoints ORDER BY projection')).toEqual([
         { projection: 'boards', position: '', generation: 3 },
@@ -125,7 +126,9 @@ describe('SqliteSqlDatabase', () => {
       await db.run("UPDATE projection_checkpoints SET position = '130' WHERE projection = 'boards'");
       await db.close();
       opened.splice(opened.indexOf(db), 1);
-      expect(await open().query("SELECT position, generation FROM projection_checkpoints WHERE projection = 'boards'")).toEqual([{ position: '130', generation: 3 }]);
+      expect(await open().query("SELECT position, generation FROM projection_checkpoints WHERE projection = 'boards'")).toEqual([
+        { position: '130', generation: 3 },
+      ]);
       reopened();
     });
 

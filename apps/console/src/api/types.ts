@@ -129,7 +129,13 @@ export interface CaseSummary {
   readonly crimeAreas: readonly string[];
   readonly route: { readonly name: string; readonly legs?: readonly RouteLeg[] } | null;
   readonly persons: readonly CasePerson[];
-  readonly documents: readonly { readonly ref: string; readonly type: string; readonly status?: string; readonly issuingCountry?: string; readonly number?: string }[];
+  readonly documents: readonly {
+    readonly ref: string;
+    readonly type: string;
+    readonly status?: string;
+    readonly issuingCountry?: string;
+    readonly number?: string;
+  }[];
   readonly vehicles: readonly unknown[];
   readonly vessels: readonly unknown[];
   readonly locations: readonly BoardLocation[];

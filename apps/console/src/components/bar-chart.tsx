@@ -26,7 +26,13 @@ export function BarChart({ title, counts }: { readonly title: string; readonly c
   return (
     <figure className="chart" aria-labelledby={captionId}>
       <figcaption id={captionId}>{title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width={WIDTH} height={height} role="img" aria-label={`${title}: ${rows.map(([name, count]) => `${words(name)} ${count}`).join(', ')}`}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        width={WIDTH}
+        height={height}
+        role="img"
+        aria-label={`${title}: ${rows.map(([name, count]) => `${words(name)} ${count}`).join(', ')}`}
+      >
         {rows.map(([name, count], index) => {
           const barWidth = Math.max(2, (count / largest) * BAR_SPACE);
           const label = words(name);

@@ -86,7 +86,15 @@ export function BoardMap({ locations, locationsTotal, legs, legsSkipped, legCase
             <path
               key={`leg-${index}`}
               className={`leg leg-${leg.leg.mode ?? 'unknown'}`}
-              d={path({ type: 'LineString', coordinates: [[leg.from[0], leg.from[1]], [leg.to[0], leg.to[1]]] }) ?? ''}
+              d={
+                path({
+                  type: 'LineString',
+                  coordinates: [
+                    [leg.from[0], leg.from[1]],
+                    [leg.to[0], leg.to[1]],
+                  ],
+                }) ?? ''
+              }
               markerEnd="url(#leg-arrow)"
             >
               <title>{`${leg.caseId}: ${leg.leg.from.place ?? leg.leg.from.country} → ${leg.leg.to.place ?? leg.leg.to.country}${leg.leg.mode ? ` (${leg.leg.mode})` : ''}`}</title>
@@ -128,10 +136,12 @@ export function BoardMap({ locations, locationsTotal, legs, legsSkipped, legCase
         </ul>
         <p>
           {points.length} of the board's {plural(locationsTotal, 'location')} on the map
-          {withoutCoordinates > 0 ? ` (${withoutCoordinates} without coordinates left out)` : ''}.{' '}
-          {plural(legs.length, 'route leg')} drawn, from the {legCases === 1 ? 'most recently active case' : `${legCases} most recently active cases`}
-          {legsSkipped > 0 ? `; ${plural(legsSkipped, 'leg has', 'legs have')} places without coordinates and ${legsSkipped === 1 ? 'is' : 'are'} not drawn` : ''}. Land and
-          borders: Natural Earth (bundled).
+          {withoutCoordinates > 0 ? ` (${withoutCoordinates} without coordinates left out)` : ''}. {plural(legs.length, 'route leg')} drawn, from the{' '}
+          {legCases === 1 ? 'most recently active case' : `${legCases} most recently active cases`}
+          {legsSkipped > 0
+            ? `; ${plural(legsSkipped, 'leg has', 'legs have')} places without coordinates and ${legsSkipped === 1 ? 'is' : 'are'} not drawn`
+            : ''}
+          . Land and borders: Natural Earth (bundled).
         </p>
         {points.length > 0 && (
           <details>

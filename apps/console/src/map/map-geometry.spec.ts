@@ -17,6 +17,11 @@ describe('the board map’s geometry', () => {
   it('frames the points with a margin, at least ten degrees wide, and a default area when there are none', () => {
     expect(extentOf([])).toEqual(DEFAULT_EXTENT);
     expect(extentOf([[12, 33]])).toEqual({ west: 7, east: 17, south: 28, north: 38 });
-    expect(extentOf([[-5, 36], [28, 41]])).toEqual({ west: -8, east: 31, south: 33, north: 44 });
+    expect(
+      extentOf([
+        [-5, 36],
+        [28, 41],
+      ]),
+    ).toEqual({ west: -8, east: 31, south: 33, north: 44 });
   });
 });

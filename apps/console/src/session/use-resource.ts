@@ -15,7 +15,12 @@ export interface Resource<Data> {
   reload(): void;
 }
 
-const UNREADABLE_ANSWER: Problem = { kind: 'refused', status: 0, code: 'unreadable_answer', message: 'The console could not read the answer of the exchange. Reload the page and try again.' };
+const UNREADABLE_ANSWER: Problem = {
+  kind: 'refused',
+  status: 0,
+  code: 'unreadable_answer',
+  message: 'The console could not read the answer of the exchange. Reload the page and try again.',
+};
 
 export interface ResourceOptions {
   /** Asks again this often while the page is visible; an answer with the same content changes nothing. */
@@ -57,11 +62,7 @@ export function useResource<Data>(key: string, load: (signal: AbortSignal) => Pr
         if (abort.signal.aborted) return;
         const problem: Problem = isProblem(error) ? error.problem : UNREADABLE_ANSWER;
         if (problem.kind === 'key-rejected') return signOut(KEY_REJECTED_TEXT);
-        setState((current) =>
-          problem.kind === 'unreachable'
-            ? { ...current, key, problem }
-            : { key, problem, revision: current.revision + 1 },
-        );
+        setState((current) => (problem.kind === 'unreachable' ? { ...current, key, problem } : { key, problem, revision: current.revision + 1 }));
         if (problem.kind === 'unreachable') schedule(RETRY_MS);
       }
     };
@@ -74,7 +75,13 @@ export function useResource<Data>(key: string, load: (signal: AbortSignal) => Pr
 
   const reload = useCallback(() => setReloads((count) => count + 1), []);
   const current = state.key === key ? state : { data: undefined, problem: undefined, revision: 0 };
-  return { data: current.data, problem: current.problem, revision: current.revision, loading: current.data === undefined && current.problem === undefined, reload };
+  return {
+    data: current.data,
+    problem: current.problem,
+    revision: current.revision,
+    loading: current.data === undefined && current.problem === undefined,
+    reload,
+  };
 }
 
 /** Resolves at once while the page is shown, else when it is shown again (no polling in a hidden tab). */

@@ -128,7 +128,11 @@ function ListFilterForm({
       {description.filters.map((filter) => (
         <div className="field" key={filter.name}>
           <label htmlFor={`${id}-${filter.name}`}>{filter.label}</label>
-          <select id={`${id}-${filter.name}`} value={values[filter.name] ?? ''} onChange={(event) => setValues({ ...values, [filter.name]: event.target.value })}>
+          <select
+            id={`${id}-${filter.name}`}
+            value={values[filter.name] ?? ''}
+            onChange={(event) => setValues({ ...values, [filter.name]: event.target.value })}
+          >
             <option value="">any</option>
             {filter.values.map((value) => (
               <option key={value} value={value}>

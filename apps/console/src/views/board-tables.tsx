@@ -13,7 +13,17 @@ export const caseColumn: Column<{ readonly caseId: string }> = { title: 'Case', 
 
 const text = (value: string | undefined | null): string => (value === undefined || value === null || value === '' ? '—' : value);
 
-export function ItemsTable<Item>({ items, columns, caption, empty = 'None yet.' }: { readonly items: readonly Item[]; readonly columns: readonly Column<Item>[]; readonly caption: string; readonly empty?: string }) {
+export function ItemsTable<Item>({
+  items,
+  columns,
+  caption,
+  empty = 'None yet.',
+}: {
+  readonly items: readonly Item[];
+  readonly columns: readonly Column<Item>[];
+  readonly caption: string;
+  readonly empty?: string;
+}) {
   if (items.length === 0) return <p className="empty">{empty}</p>;
   return (
     <div className="table-scroll">

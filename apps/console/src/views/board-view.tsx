@@ -33,8 +33,8 @@ export function BoardView({ board }: { readonly board: BoardRef }) {
       <ProblemMessage problems={[answer.problem]} onRetry={answer.reload} />
       {answer.problem?.kind === 'refused' && answer.problem.status === 404 && (
         <p className="problem-hint">
-          A board is shown only to the members of its {board.kind === 'operation' ? 'operation' : 'task force'}: to anyone else the exchange answers
-          that it does not exist. Go back to <a href="#/">your boards</a>.
+          A board is shown only to the members of its {board.kind === 'operation' ? 'operation' : 'task force'}: to anyone else the exchange answers that it
+          does not exist. Go back to <a href="#/">your boards</a>.
         </p>
       )}
       {answer.loading && <p className="loading">Loading the board…</p>}

@@ -58,8 +58,8 @@ export function CaseView({ caseId }: { readonly caseId: string }) {
           <h3 id="timeline-heading">Timeline</h3>
           <p className="section-note">
             The messages of this case {profile.party} is entitled to, in case-version order
-            {first.data ? ` (the case is at version ${first.data.version})` : ''}. On {profile.party}'s own messages, who received
-            them and who acknowledged them.{' '}
+            {first.data ? ` (the case is at version ${first.data.version})` : ''}. On {profile.party}'s own messages, who received them and who acknowledged
+            them.{' '}
             <button type="button" className="secondary" onClick={refresh}>
               Refresh
             </button>
@@ -150,8 +150,8 @@ function Summary({ summary, memberOf }: { readonly summary: CaseSummary; readonl
           <ul>
             {summary.interceptions.map((interception, index) => (
               <li key={index}>
-                {utcTime(interception.occurredAt)}: {plural(interception.migrants, 'migrant')}, {plural(interception.deaths, 'death')},{' '}
-                {interception.missing} missing
+                {utcTime(interception.occurredAt)}: {plural(interception.migrants, 'migrant')}, {plural(interception.deaths, 'death')}, {interception.missing}{' '}
+                missing
               </li>
             ))}
           </ul>
@@ -176,7 +176,9 @@ function Summary({ summary, memberOf }: { readonly summary: CaseSummary; readonl
                   <tr key={person.ref}>
                     <td>{person.ref}</td>
                     <td>{person.role ? words(person.role) : '—'}</td>
-                    <td>{person.erased ? 'erased' : person.restricted ? 'restricted' : [person.givenName, person.familyName].filter(Boolean).join(' ') || '—'}</td>
+                    <td>
+                      {person.erased ? 'erased' : person.restricted ? 'restricted' : [person.givenName, person.familyName].filter(Boolean).join(' ') || '—'}
+                    </td>
                     <td>{person.nationalities?.join(', ') || '—'}</td>
                   </tr>
                 ))}

@@ -20,13 +20,11 @@ export function Home() {
       <ProblemMessage problems={[me.problem]} onRetry={me.reload} />
       {none ? (
         <div className="empty-state">
-          <p>
-            {profile.party} is not a member of any operation or task force yet, so it has no board to show.
-          </p>
+          <p>{profile.party} is not a member of any operation or task force yet, so it has no board to show.</p>
           <p>
             An administrator of the exchange adds a party to an operation or a task force (the admin API,{' '}
-            <code>PUT /v1/admin/operations/&#123;id&#125;/members</code>); its board appears here as soon as that is done. A case
-            shared with {profile.party} directly can still be opened by its case id below.
+            <code>PUT /v1/admin/operations/&#123;id&#125;/members</code>); its board appears here as soon as that is done. A case shared with {profile.party}{' '}
+            directly can still be opened by its case id below.
           </p>
         </div>
       ) : (
@@ -52,7 +50,14 @@ function OpenCase() {
       <h3 id={`${id}-heading`}>Open a case</h3>
       <form onSubmit={open} className="inline-form">
         <label htmlFor={`${id}-case-id`}>Case id</label>
-        <input id={`${id}-case-id`} type="text" spellCheck={false} value={caseId} onChange={(event) => setCaseId(event.target.value)} placeholder="IT-2026-000123" />
+        <input
+          id={`${id}-case-id`}
+          type="text"
+          spellCheck={false}
+          value={caseId}
+          onChange={(event) => setCaseId(event.target.value)}
+          placeholder="IT-2026-000123"
+        />
         <button type="submit">Open case</button>
       </form>
     </section>

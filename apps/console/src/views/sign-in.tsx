@@ -7,7 +7,13 @@ import { ViewHeading } from '../components/view-heading';
  * The party's API key, checked against GET /v1/me. The key stays in this form's state until it is accepted, then
  * only inside the API client held in memory: never in storage, a cookie or the URL.
  */
-export function SignIn({ notice, onSignedIn }: { readonly notice: string | undefined; readonly onSignedIn: (api: ExchangeApi, profile: CallerProfile) => void }) {
+export function SignIn({
+  notice,
+  onSignedIn,
+}: {
+  readonly notice: string | undefined;
+  readonly onSignedIn: (api: ExchangeApi, profile: CallerProfile) => void;
+}) {
   const [key, setKey] = useState('');
   const [problem, setProblem] = useState<Problem | undefined>();
   const [checking, setChecking] = useState(false);
@@ -40,8 +46,8 @@ export function SignIn({ notice, onSignedIn }: { readonly notice: string | undef
         Sign in
       </ViewHeading>
       <p>
-        Sign in with the API key of your party (a national bureau or an agency). The console keeps it in this page's memory only:
-        closing or reloading the page signs you out.
+        Sign in with the API key of your party (a national bureau or an agency). The console keeps it in this page's memory only: closing or reloading the page
+        signs you out.
       </p>
       <form onSubmit={submit} noValidate>
         <label htmlFor={inputId}>API key</label>

@@ -22,7 +22,10 @@ export class AcknowledgeGrpcController {
   async acknowledge(request: AcknowledgeRequest, metadata: Metadata): Promise<{ acknowledged: string; acknowledgedAt: string }> {
     try {
       const { party } = actorOfCall(this.authenticator, metadata);
-      const body = { ...(request.cursor !== '' ? { cursor: request.cursor } : {}), ...(request.messageIds.length > 0 ? { messageIds: request.messageIds } : {}) };
+      const body = {
+        ...(request.cursor !== '' ? { cursor: request.cursor } : {}),
+        ...(request.messageIds.length > 0 ? { messageIds: request.messageIds } : {}),
+      };
       const receipt = await this.deliveries.acknowledge(party, parseAcknowledgement(body));
       return { acknowledged: String(receipt.acknowledged), acknowledgedAt: receipt.acknowledgedAt };
     } catch (error) {

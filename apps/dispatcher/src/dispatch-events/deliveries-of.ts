@@ -15,9 +15,7 @@ export function deliveriesOf(event: StoredEvent, subscriptions: SubscriptionBook
   const data = event.data as unknown as CaseMessageData;
   const sender = data.message.header.sender;
   const facts = factsOf(data);
-  const recipients = data.entitledParties.filter(
-    (party) => party !== sender && matchesSubscription(subscriptions.filtersOf(party), facts),
-  );
+  const recipients = data.entitledParties.filter((party) => party !== sender && matchesSubscription(subscriptions.filtersOf(party), facts));
   if (recipients.length === 0) return [];
   const payload = { caseId: data.message.header.caseId, position: event.position, ...timelineEntryOf(data, event.streamVersion) };
   return recipients.map((party) => ({ party, payload }));

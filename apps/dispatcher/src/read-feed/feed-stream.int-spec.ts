@@ -37,7 +37,14 @@ describe('the SSE feed against a reader that stops reading (real SQLite ledger, 
       readFeed: { value: (...args: Parameters<DeliveryLedger['readFeed']>) => ((pagesRead += 1), ledger.readFeed(...args)) },
     });
     server = http.createServer((_request, response) => {
-      void streamFeed(response, { ledger: counting, party: PARTY, after: undefined, pageSize: PAGE, heartbeatMs: 60_000, beforeSending: async () => undefined });
+      void streamFeed(response, {
+        ledger: counting,
+        party: PARTY,
+        after: undefined,
+        pageSize: PAGE,
+        heartbeatMs: 60_000,
+        beforeSending: async () => undefined,
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   }, 60_000);

@@ -58,26 +58,34 @@ export class SubscribeGrpcController {
       await this.audit.record(actor, { operation: 'consult', cases, channel: 'grpc' });
     };
     await followFeed(
-        { ledger: this.ledger, party, after, pageSize: PAGE_SIZE, heartbeatMs: this.config.feedHeartbeatMs, beforeSending, open: (items) => openFeedItems(this.vault, items, party) },
-        {
-          write: (item) => call.write(deliveryOf(item)),
-          drained: () =>
-            new Promise((resolve) => {
-              call.once('drain', resolve);
-              call.once('cancelled', resolve);
-            }),
-          heartbeat: () => undefined,
-          onClose: (listener) => {
-            if (call.cancelled) queueMicrotask(listener);
-            call.on('cancelled', listener);
-            return () => call.off('cancelled', listener);
-          },
+      {
+        ledger: this.ledger,
+        party,
+        after,
+        pageSize: PAGE_SIZE,
+        heartbeatMs: this.config.feedHeartbeatMs,
+        beforeSending,
+        open: (items) => openFeedItems(this.vault, items, party),
+      },
+      {
+        write: (item) => call.write(deliveryOf(item)),
+        drained: () =>
+          new Promise((resolve) => {
+            call.once('drain', resolve);
+            call.once('cancelled', resolve);
+          }),
+        heartbeat: () => undefined,
+        onClose: (listener) => {
+          if (call.cancelled) queueMicrotask(listener);
+          call.on('cancelled', listener);
+          return () => call.off('cancelled', listener);
         },
-      ).catch((error: unknown) => {
-        // The client sees the call fail, and resumes after its last cursor.
-        this.logger.error(`gRPC subscription of ${party} ended: ${(error as Error)?.message ?? String(error)}`);
-        throw error;
-      });
+      },
+    ).catch((error: unknown) => {
+      // The client sees the call fail, and resumes after its last cursor.
+      this.logger.error(`gRPC subscription of ${party} ended: ${(error as Error)?.message ?? String(error)}`);
+      throw error;
+    });
   }
 }
 

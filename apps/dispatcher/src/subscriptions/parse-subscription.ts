@@ -65,5 +65,4 @@ export function parseSubscription(body: unknown, directory: ExchangeDirectory): 
   return parsed;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -26,7 +26,8 @@ export function parseMembershipChange(body: unknown, directory: PartyDirectory):
   } else {
     const seen = new Set<string>();
     members.forEach((member: unknown, index) => {
-      if (typeof member !== 'string' || !directory.hasParty(member)) problem(`members[${index}]`, 'unknown_party', `${JSON.stringify(member)} is not a party of the exchange`);
+      if (typeof member !== 'string' || !directory.hasParty(member))
+        problem(`members[${index}]`, 'unknown_party', `${JSON.stringify(member)} is not a party of the exchange`);
       else if (seen.has(member)) problem(`members[${index}]`, 'duplicate', `${member} is listed twice`);
       else seen.add(member);
     });

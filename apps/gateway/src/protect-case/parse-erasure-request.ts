@@ -40,13 +40,17 @@ export function parseErasureRequest(caseId: string, body: unknown): ErasureReque
     } else {
       const seen = new Set<string>();
       personRefs.forEach((ref: unknown, index) => {
-        if (typeof ref !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(ref)) problem(`personRefs[${index}]`, 'ref', 'a person ref is 1 to 64 letters, digits, _ or -');
+        if (typeof ref !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(ref))
+          problem(`personRefs[${index}]`, 'ref', 'a person ref is 1 to 64 letters, digits, _ or -');
         else if (seen.has(ref)) problem(`personRefs[${index}]`, 'duplicate', 'this ref is listed twice');
         else seen.add(ref);
       });
     }
   }
-  for (const [field, value] of [['restrict', restrict], ['liftRestriction', liftRestriction]] as const) {
+  for (const [field, value] of [
+    ['restrict', restrict],
+    ['liftRestriction', liftRestriction],
+  ] as const) {
     if (value !== undefined && value !== true) problem(field, 'type', `${field} must be true when given`);
   }
   if (restrict !== undefined && liftRestriction !== undefined) problem('liftRestriction', 'conflict', 'give restrict or liftRestriction, not both');

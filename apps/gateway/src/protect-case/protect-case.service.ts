@@ -58,7 +58,10 @@ export class ProtectCaseService {
         );
         if (!logged) {
           // Before the change, as for admin changes: an erasure never happens without its entry.
-          await this.audit.record(actor, { operation: request.kind === 'erase' ? 'erase' : 'alter', cases: [{ caseId, messageIds: [eventId, ...event.data.messageIds] }] });
+          await this.audit.record(actor, {
+            operation: request.kind === 'erase' ? 'erase' : 'alter',
+            cases: [{ caseId, messageIds: [eventId, ...event.data.messageIds] }],
+          });
           logged = true;
         }
         const result = await this.store.append(
@@ -69,12 +72,15 @@ export class ProtectCaseService {
         if (result.outcome === 'appended') {
           this.caseStates.forget(caseId);
           // The erasure is stored: if the keys cannot be changed now, the projector and the dispatcher change them when they meet it.
-          await this.vault.applyProtection(result.events[0]).catch((error: unknown) =>
-            this.logger.error(`case ${caseId}: ${event.type} stored, keys not yet changed: ${(error as Error)?.message ?? String(error)}`),
-          );
+          await this.vault
+            .applyProtection(result.events[0])
+            .catch((error: unknown) =>
+              this.logger.error(`case ${caseId}: ${event.type} stored, keys not yet changed: ${(error as Error)?.message ?? String(error)}`),
+            );
           return receiptOf(result.events[0]);
         }
-        if (result.outcome === 'duplicate' || attempt >= MAX_DECIDE_ATTEMPTS) throw new Error(`case ${caseId}: the erasure could not be appended (${result.outcome})`);
+        if (result.outcome === 'duplicate' || attempt >= MAX_DECIDE_ATTEMPTS)
+          throw new Error(`case ${caseId}: the erasure could not be appended (${result.outcome})`);
       }
     });
   }

@@ -6,13 +6,15 @@ describe('CaseWriteQueue', () => {
   it('runs the tasks of one key one after another, in call order, even when one fails', async () => {
     const serializer = new CaseWriteQueue();
     const log: string[] = [];
-    const task = (name: string, fail = false) => async () => {
-      log.push(`start ${name}`);
-      await tick();
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const task =
+      (name: string, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await tick();
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([
       serializer.run('case-1', task('a')),
       serializer.run('case-1', task('b', true)),

@@ -22,7 +22,6 @@ import { CaseWriteQueue } from './case-write-queue';
 import { Receipt, receiptOf } from './receipt';
 import { sameContent } from './same-content';
 
-
 export interface SubmitOutcome {
   readonly receipt: Receipt;
   /** false for an idempotent repeat of an already stored message. */
@@ -75,7 +74,14 @@ export class SubmitMessageService {
       }
     });
     for (const [caseId, group] of byCase) {
-      const settled = this.perCase.run(caseId, () => this.decideCaseTogether(caseId, group.map((item) => item.message), caller, receivedAt));
+      const settled = this.perCase.run(caseId, () =>
+        this.decideCaseTogether(
+          caseId,
+          group.map((item) => item.message),
+          caller,
+          receivedAt,
+        ),
+      );
       group.forEach((item, position) => (outcomes[item.index] = settled.then((results) => results[position])));
     }
     return Promise.all(outcomes);
@@ -88,7 +94,12 @@ export class SubmitMessageService {
     return validation.message;
   }
 
-  private async decideCaseTogether(caseId: string, messages: readonly CmfMessage[], caller: string, receivedAt: Date): Promise<Array<SubmitOutcome | SubmitRefusal>> {
+  private async decideCaseTogether(
+    caseId: string,
+    messages: readonly CmfMessage[],
+    caller: string,
+    receivedAt: Date,
+  ): Promise<Array<SubmitOutcome | SubmitRefusal>> {
     const oneByOne = async () => {
       const results: Array<SubmitOutcome | SubmitRefusal> = [];
       for (const message of messages) results.push(await this.decideAndAppend(message, caller, receivedAt).catch((refusal: unknown) => ({ refusal })));
@@ -119,7 +130,12 @@ export class SubmitMessageService {
     const result = await this.store
       .append(
         caseStreamName(caseId),
-        decided.map(({ event, messageId }, index) => ({ id: messageId, type: event.type, data: sealed[index] as unknown as JsonObject, metadata: event.metadata as unknown as JsonObject })),
+        decided.map(({ event, messageId }, index) => ({
+          id: messageId,
+          type: event.type,
+          data: sealed[index] as unknown as JsonObject,
+          metadata: event.metadata as unknown as JsonObject,
+        })),
         before.version,
       )
       .catch(() => undefined);

@@ -120,12 +120,21 @@ export class BoardsProjection implements Projection {
           contributions.set(board, contribution);
           dirtyBoards.set(board, { reader, kind, groupId });
           caseRows.push([
-            reader, kind, groupId, caseId, summary.status, summary.route?.name ?? null, `,${summary.crimeAreas.join(',')},`, summary.lastActivityAt,
-            listing, contributionJson,
+            reader,
+            kind,
+            groupId,
+            caseId,
+            summary.status,
+            summary.route?.name ?? null,
+            `,${summary.crimeAreas.join(',')},`,
+            summary.lastActivityAt,
+            listing,
+            contributionJson,
           ]);
           // Items are written along with the contribution, so the earlier one says where they are.
           if (earlier) earlierItems.push([reader, kind, groupId, earlier.lastActivityAt, caseId]);
-          for (const item of items) itemRows.push([reader, kind, groupId, item.list, item.lastActivityAt, caseId, item.index, item.facet, item.facet2, item.fields]);
+          for (const item of items)
+            itemRows.push([reader, kind, groupId, item.list, item.lastActivityAt, caseId, item.index, item.facet, item.facet2, item.fields]);
         }
       }
     }
@@ -134,7 +143,10 @@ export class BoardsProjection implements Projection {
     await deleteItems(tx, earlierItems);
     // In key order, so that a rebuild's millions of items are appended to the tree rather than scattered over it.
     await insertRows(tx, 'board_items', BOARD_ITEM_COLUMNS, itemRows.sort(byItemKey));
-    await writeTotals(tx, [...dirtyBoards].map(([board, group]) => ({ ...group, totals: this.totals.get(board)! })));
+    await writeTotals(
+      tx,
+      [...dirtyBoards].map(([board, group]) => ({ ...group, totals: this.totals.get(board)! })),
+    );
     this.dirty.clear();
     this.cases.evict();
   }

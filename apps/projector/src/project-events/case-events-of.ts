@@ -38,7 +38,10 @@ export function unloadedCaseIds(events: readonly StoredEvent[], loaded: { has(ca
 }
 
 /** Each reader's state of a case folded afresh from its history (opened as the read models see it). */
-export function refoldedStates<State>(history: readonly StoredEvent[], evolve: (state: State | undefined, event: ProjectedCaseEvent) => State): Map<string, State> {
+export function refoldedStates<State>(
+  history: readonly StoredEvent[],
+  evolve: (state: State | undefined, event: ProjectedCaseEvent) => State,
+): Map<string, State> {
   const states = new Map<string, State>();
   for (const event of history) {
     const projected = caseEventOf(event);

@@ -23,10 +23,10 @@ export async function readCheckpoint(db: SqlStatements, projection: ProjectionNa
  * writes one transaction at a time anyway).
  */
 export async function lockCheckpoint(tx: SqlStatements, projection: ProjectionName): Promise<ProjectionCheckpoint> {
-  await tx.run(
-    `INSERT INTO projection_checkpoints (projection, position, generation, updated_at) VALUES (?, '', 0, ?) ON CONFLICT (projection) DO NOTHING`,
-    [projection, new Date().toISOString()],
-  );
+  await tx.run(`INSERT INTO projection_checkpoints (projection, position, generation, updated_at) VALUES (?, '', 0, ?) ON CONFLICT (projection) DO NOTHING`, [
+    projection,
+    new Date().toISOString(),
+  ]);
   await tx.run('UPDATE projection_checkpoints SET updated_at = updated_at WHERE projection = ?', [projection]);
   return readCheckpoint(tx, projection);
 }

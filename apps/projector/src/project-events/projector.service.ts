@@ -24,7 +24,14 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const casesInMemory = config.projectorCasesInMemory;
     const opened = new OpenedEvents(vault);
     this.runners = PROJECTION_NAMES.map(
-      (name) => new ProjectionRunner(store, db, opened, () => newProjection(name, { casesInMemory }), (error) => this.fail(name, error)),
+      (name) =>
+        new ProjectionRunner(
+          store,
+          db,
+          opened,
+          () => newProjection(name, { casesInMemory }),
+          (error) => this.fail(name, error),
+        ),
     );
     for (const runner of this.runners) probes.registerReport({ section: 'projections', name: runner.name, read: () => runner.lag() });
   }

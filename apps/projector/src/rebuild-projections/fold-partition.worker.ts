@@ -25,7 +25,7 @@ async function foldPartition({ config, name, partition, head, readBatch }: FoldP
     const projection = newProjection(name, { startsEmpty: true });
     const last = BigInt(head);
     let events = 0;
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const batch = await store.readAll({ after, limit: readBatch, partition });
       const upToHead = batch.filter((event) => BigInt(event.position) <= last);
       upToHead.forEach((event) => projection.fold(event));

@@ -35,7 +35,13 @@ const itemsArbitrary = fc
     { selector: (item) => `${item.list} ${item.caseId} ${item.index}`, maxLength: 120 },
   )
   // One last activity a case, as the projector writes them.
-  .map((items) => items.map((item): BoardItem => ({ ...item, lastActivityAt: items.find((other) => other.caseId === item.caseId)!.lastActivityAt, fields: { n: item.index } })));
+  .map((items) =>
+    items.map((item): BoardItem => ({
+      ...item,
+      lastActivityAt: items.find((other) => other.caseId === item.caseId)!.lastActivityAt,
+      fields: { n: item.index },
+    })),
+  );
 
 const FILTERS: readonly [BoardListName, BoardListFilter][] = [
   ['documents', {}],
@@ -60,7 +66,18 @@ function describePaging(engine: string, open: () => Promise<{ db: SqlDatabase; c
               for (const item of items) {
                 await tx.run(
                   `INSERT INTO board_items (reader, kind, group_id, list, last_activity_at, case_id, item_index, facet, facet2, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-                  [BOARD.reader, BOARD.kind, BOARD.id, item.list, item.lastActivityAt, item.caseId, item.index, item.facet, item.facet2, JSON.stringify(item.fields)],
+                  [
+                    BOARD.reader,
+                    BOARD.kind,
+                    BOARD.id,
+                    item.list,
+                    item.lastActivityAt,
+                    item.caseId,
+                    item.index,
+                    item.facet,
+                    item.facet2,
+                    JSON.stringify(item.fields),
+                  ],
                 );
               }
               // Another reader's items are never read.
@@ -70,9 +87,12 @@ function describePaging(engine: string, open: () => Promise<{ db: SqlDatabase; c
               );
             });
             for (const [list, filter] of FILTERS) {
-              const expected = items.filter((item) => item.list === list && matchesBoardListFilter(item, filter)).sort(compareNewestFirst).map((item) => listItemOf(item));
+              const expected = items
+                .filter((item) => item.list === list && matchesBoardListFilter(item, filter))
+                .sort(compareNewestFirst)
+                .map((item) => listItemOf(item));
               const read: unknown[] = [];
-              for (let after: Awaited<ReturnType<typeof readBoardItems>>[number]['position'] | undefined; ; ) {
+              for (let after: Awaited<ReturnType<typeof readBoardItems>>[number]['position'] | undefined; ;) {
                 const page = await readBoardItems(db, db.engine, { ...BOARD, list, filter, after, limit: limit + 1 });
                 read.push(...page.slice(0, limit).map((row) => row.item));
                 if (page.length <= limit) break;

@@ -43,7 +43,12 @@ export function afterParameter<Cursor>(raw: unknown, fromKey: (key: unknown[]) =
 }
 
 /** The parameter `name` if it is one of `values`; a violation if it is given and is not. */
-export function oneOfParameter<Value extends string>(query: QueryParameters, name: string, values: readonly Value[], violations: FieldViolation[]): Value | undefined {
+export function oneOfParameter<Value extends string>(
+  query: QueryParameters,
+  name: string,
+  values: readonly Value[],
+  violations: FieldViolation[],
+): Value | undefined {
   const raw = query[name];
   if (raw === undefined) return undefined;
   if (typeof raw === 'string' && (values as readonly string[]).includes(raw)) return raw as Value;

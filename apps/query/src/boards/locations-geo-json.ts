@@ -22,7 +22,12 @@ export function locationsAsGeoJson(locations: readonly LocationItem[], nextCurso
           {
             type: 'Feature',
             geometry: { type: 'Point', coordinates: [lon, lat] },
-            properties: { caseId, ...(kind !== undefined ? { kind } : {}), ...(name !== undefined ? { name } : {}), ...(country !== undefined ? { country } : {}) },
+            properties: {
+              caseId,
+              ...(kind !== undefined ? { kind } : {}),
+              ...(name !== undefined ? { name } : {}),
+              ...(country !== undefined ? { country } : {}),
+            },
           },
         ],
   );

@@ -67,7 +67,13 @@ describe('RenderedBoards (on SQLite)', () => {
         }),
       ),
     );
-    expect(JSON.parse(text(first.body)).vessels).toEqual({ total: 2, recent: [{ caseId: 'case-b', name: 'NOUR' }, { caseId: 'case-a', name: 'AL AMAL' }] });
+    expect(JSON.parse(text(first.body)).vessels).toEqual({
+      total: 2,
+      recent: [
+        { caseId: 'case-b', name: 'NOUR' },
+        { caseId: 'case-a', name: 'AL AMAL' },
+      ],
+    });
     expect(first.caseIds).toEqual(['case-b', 'case-a']);
     expect(again.body).toBe(first.body);
     expect(snapshots).toHaveBeenCalledTimes(1);
@@ -78,7 +84,12 @@ describe('RenderedBoards (on SQLite)', () => {
   it('shows at most 20 items of a list however many the board has, the newest; its total counts them all', async () => {
     const boards = new RenderedBoards(db, { boardCacheMiB: 1 });
     for (let index = 0; index < 30; index++) {
-      await projectorWrites(`case-${String(index).padStart(2, '0')}`, `V${index}`, totals(index + 1, `r${index}`), `2026-03-01T10:${String(index).padStart(2, '0')}:00.000Z`);
+      await projectorWrites(
+        `case-${String(index).padStart(2, '0')}`,
+        `V${index}`,
+        totals(index + 1, `r${index}`),
+        `2026-03-01T10:${String(index).padStart(2, '0')}:00.000Z`,
+      );
     }
 
     const board = JSON.parse(text(await boards.body(HYDRA)));

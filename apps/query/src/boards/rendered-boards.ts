@@ -93,7 +93,11 @@ async function totalsOf(reads: Pick<SqlStatements, 'query'>, { reader, kind, id 
 }
 
 /** The board's totals and the newest items of its lists, read in one snapshot so that they agree. */
-async function render(reads: Pick<SqlStatements, 'query'>, engine: SqlDatabase['engine'], request: BoardRequest): Promise<Pick<RenderedBoard, 'revision' | 'body' | 'caseIds'>> {
+async function render(
+  reads: Pick<SqlStatements, 'query'>,
+  engine: SqlDatabase['engine'],
+  request: BoardRequest,
+): Promise<Pick<RenderedBoard, 'revision' | 'body' | 'caseIds'>> {
   const totals = await totalsOf(reads, request);
   const { reader, kind, id } = request;
   const newest = async <List extends BoardListName>(list: List, filter: BoardListFilter = {}) =>

@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { anyTimelineEntryOf, CaseMessageData, CaseMessageMetadata, CaseNotFound, caseStreamName, isEntitled, ProtectionTimelineEntry, TimelineEntry } from '@cmx/case-domain';
+import {
+  anyTimelineEntryOf,
+  CaseMessageData,
+  CaseMessageMetadata,
+  CaseNotFound,
+  caseStreamName,
+  isEntitled,
+  ProtectionTimelineEntry,
+  TimelineEntry,
+} from '@cmx/case-domain';
 import { DELIVERY_LEDGER, DeliveryLedger, Recipient } from '@cmx/delivery';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';

@@ -26,7 +26,11 @@ export class GetTimelineGrpcController {
       const actor = actorOfCall(this.authenticator, metadata);
       const query: QueryParameters = { afterVersion: request.afterVersion, ...(request.limit === 0 ? {} : { limit: String(request.limit) }) };
       const timeline = await this.timelines.timeline(request.caseId, actor.party, timelinePage(request.caseId, query));
-      await this.audit.record(actor, { operation: 'consult', channel: 'grpc', cases: [{ caseId: request.caseId, messageIds: timeline.entries.map((entry) => entry.messageId) }] });
+      await this.audit.record(actor, {
+        operation: 'consult',
+        channel: 'grpc',
+        cases: [{ caseId: request.caseId, messageIds: timeline.entries.map((entry) => entry.messageId) }],
+      });
       return { timelineJson: Buffer.from(JSON.stringify(timeline)) };
     } catch (error) {
       throw grpcException(error);

@@ -25,7 +25,12 @@ export function auditRequest(query: QueryParameters): AuditRequest {
   };
   const caseId = text('caseId', isCaseId, 'case_id', 'caseId is not a case id');
   const party = text('party', isPartyCode, 'party_code', 'party is not a party code');
-  const operation = text('operation', (value) => (AUDIT_OPERATIONS as readonly string[]).includes(value), 'vocabulary', `operation must be one of ${AUDIT_OPERATIONS.join(', ')}`);
+  const operation = text(
+    'operation',
+    (value) => (AUDIT_OPERATIONS as readonly string[]).includes(value),
+    'vocabulary',
+    `operation must be one of ${AUDIT_OPERATIONS.join(', ')}`,
+  );
   const afterSeq = wholeNumberParameter(query.after, 'after', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 }, violations);
   const limit = wholeNumberParameter(query.limit, 'limit', { min: 1, max: MAX_AUDIT_PAGE, fallback: DEFAULT_AUDIT_PAGE }, violations);
   if (violations.length > 0) throw new InvalidQuery(violations);

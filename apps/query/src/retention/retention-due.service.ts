@@ -1,14 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  AnyCaseEvent,
-  caseStreamName,
-  deleteDueAt,
-  isAnyCaseEventType,
-  isReviewDue,
-  RetentionPolicy,
-  retentionOf,
-  reviewDueAt,
-} from '@cmx/case-domain';
+import { AnyCaseEvent, caseStreamName, deleteDueAt, isAnyCaseEventType, isReviewDue, RetentionPolicy, retentionOf, reviewDueAt } from '@cmx/case-domain';
 import { EVENT_STORE, EventStore, StoredEvent } from '@cmx/event-store';
 import { CLOCK, Clock, EXCHANGE_CONFIG, ExchangeConfig } from '@cmx/platform';
 import { READ_MODEL_DATABASE, SqlDatabase } from '@cmx/read-models';
@@ -78,7 +69,7 @@ export class RetentionDueService {
     const now = this.clock.now();
     const found: DueCase[] = [];
     let cursor = request.after ?? '';
-    for (let scanned = 0; ; ) {
+    for (let scanned = 0; ;) {
       const rows = await this.db.query<{ case_id: string; body: string }>(
         'SELECT case_id, body FROM case_summaries WHERE reader = ? AND case_id > ? ORDER BY case_id LIMIT ?',
         [caller, cursor, SCAN_ROWS],

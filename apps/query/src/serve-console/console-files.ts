@@ -56,7 +56,12 @@ export class ConsoleFiles {
 function readBuild(directory: string): ConsoleBuild | undefined {
   try {
     const assetsDirectory = join(directory, 'assets');
-    const names = modifiedMs(assetsDirectory) === undefined ? [] : readdirSync(assetsDirectory, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
+    const names =
+      modifiedMs(assetsDirectory) === undefined
+        ? []
+        : readdirSync(assetsDirectory, { withFileTypes: true })
+            .filter((entry) => entry.isFile())
+            .map((entry) => entry.name);
     return {
       index: consoleFile('index.html', readFileSync(join(directory, 'index.html'))),
       assets: new Map(names.map((name) => [name, consoleFile(name, readFileSync(join(assetsDirectory, name)))])),

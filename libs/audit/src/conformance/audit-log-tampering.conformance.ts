@@ -125,7 +125,13 @@ export function describeAuditLogTampering(name: string, openLog: (policy: Checkp
         await raw.setEntry(first, b.text, b.hash);
         await raw.setEntry(second, a.text, a.hash);
 
-        expect(await verify()).toEqual({ ok: false, what: 'entry', seq: first, reason: expect.stringMatching(/holds the text of another entry/), entries: first - 1 });
+        expect(await verify()).toEqual({
+          ok: false,
+          what: 'entry',
+          seq: first,
+          reason: expect.stringMatching(/holds the text of another entry/),
+          entries: first - 1,
+        });
       });
     });
 

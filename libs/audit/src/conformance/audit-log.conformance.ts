@@ -499,7 +499,10 @@ export function describeAuditLogConformance(name: string, openLog: (policy: Chec
             appends.push(target.append(batch, auditTime(i * 500)));
           }
         }
-        appends.push(log.checkpointIfDue(auditTime(30_000)).then(() => []), another.checkpointIfDue(auditTime(31_000)).then(() => []));
+        appends.push(
+          log.checkpointIfDue(auditTime(30_000)).then(() => []),
+          another.checkpointIfDue(auditTime(31_000)).then(() => []),
+        );
 
         const written = await Promise.all(appends);
 
@@ -606,7 +609,10 @@ export function describeAuditLogConformance(name: string, openLog: (policy: Chec
 
       it('goes on chaining after a prune, also one that removed every entry: the anchoring checkpoint is the head', async () => {
         const { log: everyEntry } = await open({ everyEntries: 1 });
-        const [, , third] = await appendOneByOne(everyEntry, range(1, 3).map(() => auditRecord()));
+        const [, , third] = await appendOneByOne(
+          everyEntry,
+          range(1, 3).map(() => auditRecord()),
+        );
 
         expect(await everyEntry.prune(auditTime(60_000))).toEqual({ entries: 3, throughSeq: 3 });
         expect(await everyEntry.head()).toEqual({ seq: 3, hash: third.hash });

@@ -168,7 +168,10 @@ const CHECKPOINT_COLUMNS = { headHash: 'head_hash', at: 'at', keyId: 'key_id', s
 
 /** The columns and values of the given checkpoint fields. */
 function checkpointColumns(changes: Partial<Omit<AuditCheckpoint, 'seq'>>): [string, string][] {
-  const columns = Object.entries(changes).map(([field, value]): [string, string] => [CHECKPOINT_COLUMNS[field as keyof typeof CHECKPOINT_COLUMNS], String(value)]);
+  const columns = Object.entries(changes).map(([field, value]): [string, string] => [
+    CHECKPOINT_COLUMNS[field as keyof typeof CHECKPOINT_COLUMNS],
+    String(value),
+  ]);
   if (columns.length === 0 || columns.some(([column]) => !column)) throw new Error(`not checkpoint fields: ${JSON.stringify(changes)}`);
   return columns;
 }

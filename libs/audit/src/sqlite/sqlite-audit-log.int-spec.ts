@@ -61,7 +61,11 @@ describe('SqliteAuditLog', () => {
       },
       setCheckpoint: async ({ seq, ...changes }) => {
         const columns = checkpointColumns(changes);
-        const result = run(`UPDATE audit_checkpoints SET ${columns.map(([column]) => `${column} = ?`).join(', ')} WHERE seq = ?`, ...columns.map(([, value]) => value), seq);
+        const result = run(
+          `UPDATE audit_checkpoints SET ${columns.map(([column]) => `${column} = ?`).join(', ')} WHERE seq = ?`,
+          ...columns.map(([, value]) => value),
+          seq,
+        );
         expect(result.changes).toBe(1);
       },
     };
@@ -119,7 +123,10 @@ describe('SqliteAuditLog', () => {
         raw.exec("CREATE TRIGGER refuse_checkpoint BEFORE INSERT ON audit_checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoint refused'); END"),
       );
 
-      await expect(log.append([auditRecord(), auditRecord()], AUDIT_T0)).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_TRIGGER', message: 'checkpoint refused' });
+      await expect(log.append([auditRecord(), auditRecord()], AUDIT_T0)).rejects.toMatchObject({
+        code: 'SQLITE_CONSTRAINT_TRIGGER',
+        message: 'checkpoint refused',
+      });
 
       expect(await log.head()).toEqual(EMPTY_CHAIN);
       expect(await log.query({ party: 'NCB-NL', limit: 10 })).toEqual([]);
@@ -130,7 +137,8 @@ describe('SqliteAuditLog', () => {
       const log = open();
       const indexRows = () => withRawConnection(file, (raw) => raw.prepare('SELECT count(*) FROM audit_index').pluck().get());
       const pendingEntries = () => withRawConnection(file, (raw) => raw.prepare('SELECT count(*) FROM audit_entries WHERE indexed = 0').pluck().get());
-      const manyCases = (prefix: string) => Array.from({ length: 20 }, (_, n) => ({ caseId: `${prefix}-2026-${String(n + 1).padStart(6, '0')}`, messageIds: [] }));
+      const manyCases = (prefix: string) =>
+        Array.from({ length: 20 }, (_, n) => ({ caseId: `${prefix}-2026-${String(n + 1).padStart(6, '0')}`, messageIds: [] }));
 
       await log.append([auditRecord({ cases: [{ caseId: 'NL-2026-000009', messageIds: [] }] })], AUDIT_T0);
       expect([indexRows(), pendingEntries()]).toEqual([2, 0]); // the case and the party, in the append
@@ -141,7 +149,9 @@ describe('SqliteAuditLog', () => {
 
       withRawConnection(file, (raw) => {
         const chain = new SqliteAuditChain(raw, policy);
-        raw.transaction(() => chain.appendWithin([auditRecord({ party: 'NCB-BE', recipients: ['NCB-DE'], cases: manyCases('BE') })], auditTime(2_000))).immediate();
+        raw
+          .transaction(() => chain.appendWithin([auditRecord({ party: 'NCB-BE', recipients: ['NCB-DE'], cases: manyCases('BE') })], auditTime(2_000)))
+          .immediate();
       });
       expect(pendingEntries()).toBe(1);
       expect((await log.query({ party: 'NCB-DE', limit: 10 })).map((entry) => entry.seq)).toEqual([3]);
@@ -162,7 +172,10 @@ const CHECKPOINT_COLUMNS = { headHash: 'head_hash', at: 'at', keyId: 'key_id', s
 
 /** The columns and values of the given checkpoint fields. */
 function checkpointColumns(changes: Partial<Omit<AuditCheckpoint, 'seq'>>): [string, string][] {
-  const columns = Object.entries(changes).map(([field, value]): [string, string] => [CHECKPOINT_COLUMNS[field as keyof typeof CHECKPOINT_COLUMNS], String(value)]);
+  const columns = Object.entries(changes).map(([field, value]): [string, string] => [
+    CHECKPOINT_COLUMNS[field as keyof typeof CHECKPOINT_COLUMNS],
+    String(value),
+  ]);
   if (columns.length === 0 || columns.some(([column]) => !column)) throw new Error(`not checkpoint fields: ${JSON.stringify(changes)}`);
   return columns;
 }

@@ -2,7 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainWrite, type LastCheckpoint } from '../audit-chain';
-import { caseKey, EMPTY_CHAIN, indexKeysOf, parseStoredEntry, partyKey, type AuditEntry, type AuditRecord, type ChainHead, type StoredAuditEntry } from '../audit-entry';
+import {
+  caseKey,
+  EMPTY_CHAIN,
+  indexKeysOf,
+  parseStoredEntry,
+  partyKey,
+  type AuditEntry,
+  type AuditRecord,
+  type ChainHead,
+  type StoredAuditEntry,
+} from '../audit-entry';
 import { pageLimit, sequenceNumber } from '../audit-arguments';
 import type { AuditLog, AuditQuery, CheckpointPolicy, PruneResult } from '../audit-log.port';
 import type { AuditCheckpoint } from '../audit-signing';

@@ -1,14 +1,4 @@
-import {
-  COUNTRY_CODES,
-  CURRENCY_CODES,
-  isCaseId,
-  isCountryCode,
-  isCurrencyCode,
-  isOperationId,
-  isPartyCode,
-  isTaskForceId,
-  isUuid,
-} from './codes';
+import { COUNTRY_CODES, CURRENCY_CODES, isCaseId, isCountryCode, isCurrencyCode, isOperationId, isPartyCode, isTaskForceId, isUuid } from './codes';
 
 describe('country codes', () => {
   it('are the 249 officially assigned ISO 3166-1 alpha-2 codes, each once', () => {
@@ -46,12 +36,9 @@ describe('currency codes', () => {
 });
 
 describe('party codes', () => {
-  it.each(['NCB-IT', 'NCB-GR', 'NCB-NE', 'EUROPOL', 'INTERPOL-GS', 'FRONTEX', 'IOM', 'UNODC', 'EU-LISA', 'A1B'])(
-    'accepts %s',
-    (code) => {
-      expect(isPartyCode(code)).toBe(true);
-    },
-  );
+  it.each(['NCB-IT', 'NCB-GR', 'NCB-NE', 'EUROPOL', 'INTERPOL-GS', 'FRONTEX', 'IOM', 'UNODC', 'EU-LISA', 'A1B'])('accepts %s', (code) => {
+    expect(isPartyCode(code)).toBe(true);
+  });
 
   it.each([
     'NCB-XK',
@@ -75,12 +62,9 @@ describe('party codes', () => {
 });
 
 describe('case ids', () => {
-  it.each(['IT-2026-000123', 'GR-2026-1', 'IT-2026-123456789012', 'EUROPOL-2026-17', 'INTERPOL-GS-2026-5', 'IOM-2025-9'])(
-    'accepts %s',
-    (caseId) => {
-      expect(isCaseId(caseId)).toBe(true);
-    },
-  );
+  it.each(['IT-2026-000123', 'GR-2026-1', 'IT-2026-123456789012', 'EUROPOL-2026-17', 'INTERPOL-GS-2026-5', 'IOM-2025-9'])('accepts %s', (caseId) => {
+    expect(isCaseId(caseId)).toBe(true);
+  });
 
   it.each([
     'XK-2026-1',

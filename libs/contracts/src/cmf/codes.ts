@@ -78,8 +78,7 @@ export const TASK_FORCE_ID_PATTERN = `^OTF-${CODE_SUFFIX}$`;
 
 function codePredicate(pattern: string, maxLength: number): (value: unknown) => value is string {
   const regex = new RegExp(pattern);
-  return (value: unknown): value is string =>
-    typeof value === 'string' && value.length <= maxLength && regex.test(value);
+  return (value: unknown): value is string => typeof value === 'string' && value.length <= maxLength && regex.test(value);
 }
 
 export const isPartyCode = codePredicate(PARTY_CODE_PATTERN, PARTY_CODE_MAX_LENGTH);

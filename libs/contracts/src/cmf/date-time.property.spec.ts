@@ -32,14 +32,16 @@ function referenceDateTime(text: string): number | undefined {
 
 const digits = (count: number) => fc.integer({ min: 0, max: 10 ** count - 1 }).map((n) => String(n).padStart(count, '0'));
 
-const dateText = fc.oneof(
-  fc.tuple(digits(4), digits(2), digits(2)),
-  fc.tuple(
-    fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
-    fc.integer({ min: 0, max: 13 }).map((n) => String(n).padStart(2, '0')),
-    fc.integer({ min: 0, max: 32 }).map((n) => String(n).padStart(2, '0')),
-  ),
-).map(([year, month, day]) => `${year}-${month}-${day}`);
+const dateText = fc
+  .oneof(
+    fc.tuple(digits(4), digits(2), digits(2)),
+    fc.tuple(
+      fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+      fc.integer({ min: 0, max: 13 }).map((n) => String(n).padStart(2, '0')),
+      fc.integer({ min: 0, max: 32 }).map((n) => String(n).padStart(2, '0')),
+    ),
+  )
+  .map(([year, month, day]) => `${year}-${month}-${day}`);
 
 const dateTimeText = fc
   .tuple(
@@ -48,12 +50,15 @@ const dateTimeText = fc
     fc.integer({ min: 0, max: 25 }).map((n) => String(n).padStart(2, '0')),
     fc.integer({ min: 0, max: 60 }).map((n) => String(n).padStart(2, '0')),
     fc.integer({ min: 0, max: 61 }).map((n) => String(n).padStart(2, '0')),
-    fc.option(fc.integer({ min: 0, max: 11 }).chain((count) => (count === 0 ? fc.constant('.') : digits(count).map((d) => `.${d}`))), { nil: '' }),
+    fc.option(
+      fc.integer({ min: 0, max: 11 }).chain((count) => (count === 0 ? fc.constant('.') : digits(count).map((d) => `.${d}`))),
+      { nil: '' },
+    ),
     fc.oneof(
       fc.constantFrom('Z', 'z', ''),
-      fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 })).map(
-        ([sign, hours, minutes]) => `${sign}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`,
-      ),
+      fc
+        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }))
+        .map(([sign, hours, minutes]) => `${sign}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`),
     ),
   )
   .map(([date, separator, hour, minute, second, fraction, offset]) => `${date}${separator}${hour}:${minute}:${second}${fraction}${offset}`);

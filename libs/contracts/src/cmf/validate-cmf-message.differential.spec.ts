@@ -36,12 +36,7 @@ const aValidMessage: fc.Arbitrary<Json> = fc.oneof(
       minutesBefore: fc.integer({ min: 0, max: 60 * 24 * 30 }),
     })
     .map(({ country, year, number, messageNumber, sender, minutesBefore }) =>
-      realisticCaseOpened(
-        `${country}-${year}-${number}`,
-        fixtureMessageId(messageNumber),
-        sender,
-        new Date(NOW.getTime() - minutesBefore * 60_000),
-      ),
+      realisticCaseOpened(`${country}-${year}-${number}`, fixtureMessageId(messageNumber), sender, new Date(NOW.getTime() - minutesBefore * 60_000)),
     ),
   // the smallest messages
   fc.constantFrom(...MESSAGE_TYPES).map((type) => {
@@ -225,9 +220,7 @@ function mutate(message: Json, mutation: Mutation): Json {
       if (node === undefined) return copy;
       const inherited: Record<string, unknown> = {};
       const bare = (mutation.kind === 'null prototype' ? Object.create(null) : Object.create(inherited)) as Record<string, unknown>;
-      Object.keys(node.value as object).forEach((key, index) =>
-        define(index % 2 === 0 ? bare : inherited, key, (node.value as Record<string, unknown>)[key]),
-      );
+      Object.keys(node.value as object).forEach((key, index) => define(index % 2 === 0 ? bare : inherited, key, (node.value as Record<string, unknown>)[key]));
       if (node.holder === undefined) return bare;
       define(node.holder, node.key!, bare);
       return copy;
@@ -275,12 +268,7 @@ function mutate(message: Json, mutation: Mutation): Json {
       return copy;
     }
     default: {
-      const candidate =
-        mutation.kind === 'replace node'
-          ? () => true
-          : mutation.kind === 'date'
-            ? (node: Node) => looksLikeDate(node) || isLeaf(node)
-            : isLeaf;
+      const candidate = mutation.kind === 'replace node' ? () => true : mutation.kind === 'date' ? (node: Node) => looksLikeDate(node) || isLeaf(node) : isLeaf;
       const nodes = nodesOf(copy).filter(candidate);
       // a date goes preferably where there is a date already
       const dates = mutation.kind === 'date' ? nodes.filter(looksLikeDate) : [];
@@ -386,7 +374,10 @@ describe('the compiled validator agrees with class-validator', () => {
   it('on every combination of the fields that depend on each other', () => {
     fc.assert(
       fc.property(
-        fc.oneof(aCrossFieldMessage, fc.tuple(aCrossFieldMessage, aMutation).map(([message, mutation]) => mutate(message, mutation))),
+        fc.oneof(
+          aCrossFieldMessage,
+          fc.tuple(aCrossFieldMessage, aMutation).map(([message, mutation]) => mutate(message, mutation)),
+        ),
         (message) => {
           expectSameResult(message);
         },
@@ -410,7 +401,10 @@ describe('the compiled validator agrees with class-validator', () => {
   });
 
   it('on arbitrary JSON, and on objects with a header and a body of arbitrary JSON', () => {
-    const header = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(...MESSAGE_TYPES).map((type) => exampleHeader(type)));
+    const header = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(...MESSAGE_TYPES).map((type) => exampleHeader(type)),
+    );
     const headerAndBody = fc.record({ header, body: fc.jsonValue({ maxDepth: 3 }) }, { requiredKeys: [] });
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), headerAndBody), (input) => {

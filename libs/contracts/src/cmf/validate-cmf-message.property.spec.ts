@@ -83,7 +83,11 @@ describe('validateCmfMessage on mutated messages', () => {
     const withObject = aValidMessage.chain((message) =>
       fc.record({
         message: fc.constant(message),
-        holder: fc.constantFrom(...nodesOf(message).filter((node) => isJsonObject(node.value)).map((node) => node.path)),
+        holder: fc.constantFrom(
+          ...nodesOf(message)
+            .filter((node) => isJsonObject(node.value))
+            .map((node) => node.path),
+        ),
         key: unknownKey,
         value: fc.jsonValue(),
       }),
@@ -136,10 +140,7 @@ describe('validateCmfMessage on arbitrary input', () => {
   });
 
   it('never throws on objects with __proto__ and other unusual own keys', () => {
-    const objectWithOddKeys = fc.dictionary(
-      fc.oneof(fc.constantFrom('__proto__', 'constructor', 'header', 'body', 'valueOf'), fc.string()),
-      fc.jsonValue(),
-    );
+    const objectWithOddKeys = fc.dictionary(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'header', 'body', 'valueOf'), fc.string()), fc.jsonValue());
     fc.assert(
       fc.property(objectWithOddKeys, (value) => {
         const parsed = JSON.parse(JSON.stringify(value));

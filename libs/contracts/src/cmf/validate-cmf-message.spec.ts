@@ -122,8 +122,7 @@ describe('validateCmfMessage', () => {
     ];
 
     /** The example of `type`; a case report with a single crime area, so that setting it never repeats another. */
-    const base = (type: MessageType) =>
-      type === 'case.opened' ? withValue(opened(), 'body.crimeAreas', ['migrant_smuggling']) : exampleMessage(type);
+    const base = (type: MessageType) => (type === 'case.opened' ? withValue(opened(), 'body.crimeAreas', ['migrant_smuggling']) : exampleMessage(type));
 
     it.each(vocabularyFields)('%s %s accepts every value of its list', (type, path, values) => {
       for (const value of values) expect([value, violationsOf(withValue(base(type), path, value))]).toEqual([value, []]);
@@ -142,9 +141,7 @@ describe('validateCmfMessage', () => {
     });
 
     it('refuses a schema version other than 1.0', () => {
-      expect(violationsOf(withValue(opened(), 'header.schemaVersion', '1.1'))).toEqual([
-        { path: 'header.schemaVersion', rule: 'enum' },
-      ]);
+      expect(violationsOf(withValue(opened(), 'header.schemaVersion', '1.1'))).toEqual([{ path: 'header.schemaVersion', rule: 'enum' }]);
       expect(violationsOf(withValue(opened(), 'header.schemaVersion', 1))).toEqual([{ path: 'header.schemaVersion', rule: 'type' }]);
     });
   });
@@ -198,12 +195,8 @@ describe('validateCmfMessage', () => {
     });
 
     it.each(Object.entries(listOfScope))('requires %s scope to name its %s', (scope, list) => {
-      expect(violationsOf(withDistribution({ scope }))).toEqual([
-        { path: `header.distribution.${list}`, rule: 'required_for_scope' },
-      ]);
-      expect(violationsOf(withDistribution({ scope, [list]: [] }))).toEqual([
-        { path: `header.distribution.${list}`, rule: 'min_items' },
-      ]);
+      expect(violationsOf(withDistribution({ scope }))).toEqual([{ path: `header.distribution.${list}`, rule: 'required_for_scope' }]);
+      expect(violationsOf(withDistribution({ scope, [list]: [] }))).toEqual([{ path: `header.distribution.${list}`, rule: 'min_items' }]);
     });
 
     it.each(DISTRIBUTION_SCOPES)('refuses with the scope %s every list of another scope', (scope) => {
@@ -316,9 +309,7 @@ describe('validateCmfMessage', () => {
     it('requires mergedInto when merged, refuses it otherwise, and refuses the case itself', () => {
       const closed = exampleMessage('case.closed');
       expect(violationsOf(withoutField(closed, 'body.mergedInto'))).toEqual([{ path: 'body.mergedInto', rule: 'merged_into_required' }]);
-      expect(violationsOf(withValue(closed, 'body.reason', 'dismantled'))).toEqual([
-        { path: 'body.mergedInto', rule: 'not_allowed_for_reason' },
-      ]);
+      expect(violationsOf(withValue(closed, 'body.reason', 'dismantled'))).toEqual([{ path: 'body.mergedInto', rule: 'not_allowed_for_reason' }]);
       expect(violationsOf(withValue(closed, 'body.mergedInto', FIXTURE_CASE_ID))).toEqual([{ path: 'body.mergedInto', rule: 'same_case' }]);
     });
   });
@@ -338,9 +329,7 @@ describe('validateCmfMessage', () => {
 
     it('compares the instant, whatever the offset', () => {
       expect(violationsOf(withValue(opened(), 'header.sentAt', '2026-03-14T11:34:00+02:00'))).toEqual([]);
-      expect(violationsOf(withValue(opened(), 'header.sentAt', '2026-03-14T11:36:00+02:00'))).toEqual([
-        { path: 'header.sentAt', rule: 'sent_at_in_future' },
-      ]);
+      expect(violationsOf(withValue(opened(), 'header.sentAt', '2026-03-14T11:36:00+02:00'))).toEqual([{ path: 'header.sentAt', rule: 'sent_at_in_future' }]);
     });
 
     it.each(['2026-03-14T09:30:00', '2026-03-14', '2026-02-30T09:30:00Z', 'yesterday'])('refuses %j', (value) => {
@@ -367,9 +356,7 @@ describe('validateCmfMessage', () => {
     });
 
     it('refuses a currency outside ISO 4217', () => {
-      expect(violationsOf(withValue(opened(), 'body.payments[0].currency', 'EURO'))).toEqual([
-        { path: 'body.payments[0].currency', rule: 'currency_code' },
-      ]);
+      expect(violationsOf(withValue(opened(), 'body.payments[0].currency', 'EURO'))).toEqual([{ path: 'body.payments[0].currency', rule: 'currency_code' }]);
     });
   });
 
@@ -428,9 +415,7 @@ describe('validateCmfMessage', () => {
     });
 
     it.each(['2023-02-29', '2026-13-01', '1984-5-2', '1984-05-02T00:00:00Z'])('refuses the date of birth %s', (date) => {
-      expect(violationsOf(withValue(opened(), 'body.persons[0].dateOfBirth', date))).toEqual([
-        { path: 'body.persons[0].dateOfBirth', rule: 'date' },
-      ]);
+      expect(violationsOf(withValue(opened(), 'body.persons[0].dateOfBirth', date))).toEqual([{ path: 'body.persons[0].dateOfBirth', rule: 'date' }]);
     });
 
     it.each(['body.route.legs[0].departedAt', 'body.route.legs[0].arrivedAt'])('refuses %s without an offset', (path) => {
@@ -441,9 +426,7 @@ describe('validateCmfMessage', () => {
       expect(violationsOf(withValue(exampleMessage('interception.reported'), 'body.occurredAt', '2026-02-30T04:15:00Z'))).toEqual([
         { path: 'body.occurredAt', rule: 'date_time' },
       ]);
-      expect(violationsOf(withValue(exampleMessage('information.requested'), 'body.dueBy', '2026-03-20'))).toEqual([
-        { path: 'body.dueBy', rule: 'date_time' },
-      ]);
+      expect(violationsOf(withValue(exampleMessage('information.requested'), 'body.dueBy', '2026-03-20'))).toEqual([{ path: 'body.dueBy', rule: 'date_time' }]);
     });
   });
 
@@ -493,12 +476,7 @@ describe('validateCmfMessage', () => {
     it.each(['__proto__', 'constructor', 'prototype'])('refuses an own %s key at any depth without polluting prototypes', (key) => {
       const json = JSON.stringify(opened());
       const planted = `{"${key}":{"polluted":true,"isAdmin":true},`;
-      const input = JSON.parse(
-        json
-          .replace(/^\{/, planted)
-          .replace('"header":{', `"header":${planted}`)
-          .replace('"persons":[{', `"persons":[${planted}`),
-      );
+      const input = JSON.parse(json.replace(/^\{/, planted).replace('"header":{', `"header":${planted}`).replace('"persons":[{', `"persons":[${planted}`));
       expect(Object.keys(input)).toContain(key);
       expect(violationsOf(input)).toEqual([
         { path: key, rule: 'unknown_field' },

@@ -7,9 +7,7 @@ import type { Violation } from './validation/violation';
 
 export type { Violation };
 
-export type CmfValidationResult =
-  | { readonly ok: true; readonly message: CmfMessage }
-  | { readonly ok: false; readonly violations: readonly Violation[] };
+export type CmfValidationResult = { readonly ok: true; readonly message: CmfMessage } | { readonly ok: false; readonly violations: readonly Violation[] };
 
 export interface CmfValidationOptions {
   /** The moment the message is received; `header.sentAt` may lie at most `MAX_SENT_AT_AHEAD_MS` after it. */

@@ -121,27 +121,10 @@ export const DOCUMENT_TYPES = [
 ] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
-export const DOCUMENT_STATUSES = [
-  'genuine',
-  'stolen',
-  'lost',
-  'forged',
-  'counterfeit',
-  'fraudulently_obtained',
-  'impostor_use',
-  'unknown',
-] as const;
+export const DOCUMENT_STATUSES = ['genuine', 'stolen', 'lost', 'forged', 'counterfeit', 'fraudulently_obtained', 'impostor_use', 'unknown'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
-export const PAYMENT_METHODS = [
-  'cash',
-  'hawala',
-  'bank_transfer',
-  'money_transfer_service',
-  'cryptocurrency',
-  'in_kind',
-  'other',
-] as const;
+export const PAYMENT_METHODS = ['cash', 'hawala', 'bank_transfer', 'money_transfer_service', 'cryptocurrency', 'in_kind', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export const PAYMENT_STAGES = ['upfront', 'per_leg', 'on_arrival', 'debt'] as const;

@@ -4,7 +4,10 @@ import { MESSAGE_TYPES, PERSON_ROLES } from '../cmf/vocabularies';
 import { buildCmfJsonSchema, JsonSchema, serializeJsonSchema } from './cmf-json-schema';
 import { CMF_JSON_SCHEMA_FILE } from './export-json-schema';
 
-type Definitions = Record<string, { type?: string; additionalProperties?: unknown; properties?: Record<string, JsonSchema>; allOf?: unknown[]; enum?: unknown[]; pattern?: string }>;
+type Definitions = Record<
+  string,
+  { type?: string; additionalProperties?: unknown; properties?: Record<string, JsonSchema>; allOf?: unknown[]; enum?: unknown[]; pattern?: string }
+>;
 
 function valuesOf(schema: unknown, keyword: string): unknown[] {
   if (Array.isArray(schema)) return schema.flatMap((item) => valuesOf(item, keyword));

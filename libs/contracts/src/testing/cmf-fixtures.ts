@@ -1,11 +1,4 @@
-import type {
-  CaseReport,
-  CmfHeader,
-  CmfMessageOf,
-  MessageBodyByType,
-  Person,
-  TravelDocument,
-} from '../cmf/types';
+import type { CaseReport, CmfHeader, CmfMessageOf, MessageBodyByType, Person, TravelDocument } from '../cmf/types';
 import type { MessageType } from '../cmf/vocabularies';
 
 /** Valid CMF/1 messages and builders for tests and benchmarks. Every builder returns a fresh copy. */
@@ -19,10 +12,7 @@ export function fixtureMessageId(n: number): string {
   return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
 
-export function exampleHeader<Type extends MessageType>(
-  type: Type,
-  overrides: Partial<Omit<CmfHeader, 'type'>> = {},
-): CmfHeader & { readonly type: Type } {
+export function exampleHeader<Type extends MessageType>(type: Type, overrides: Partial<Omit<CmfHeader, 'type'>> = {}): CmfHeader & { readonly type: Type } {
   return {
     messageId: fixtureMessageId(1),
     schemaVersion: '1.0',

@@ -94,7 +94,10 @@ export async function createMissingTopics(admin: Admin, topics: readonly string[
   }
 }
 
-export type ProduceRecord = { readonly topic: string; readonly message: { readonly key: string; readonly value: string; readonly headers: { [name: string]: string } } };
+export type ProduceRecord = {
+  readonly topic: string;
+  readonly message: { readonly key: string; readonly value: string; readonly headers: { [name: string]: string } };
+};
 
 /** Kafka refuses a record batch over message.max.bytes (1 MiB by default) and a request over socket.request.max.bytes. */
 const MAX_TOPIC_BYTES_PER_REQUEST = 900 * 1024;

@@ -87,5 +87,4 @@ export interface DeliveryLedger {
 const MAX_CURSOR = 2n ** 63n - 1n;
 
 /** A cursor as clients send it back: a decimal store position within a signed 64-bit integer. */
-export const isCursor = (value: unknown): value is string =>
-  typeof value === 'string' && /^(0|[1-9]\d{0,18})$/.test(value) && BigInt(value) <= MAX_CURSOR;
+export const isCursor = (value: unknown): value is string => typeof value === 'string' && /^(0|[1-9]\d{0,18})$/.test(value) && BigInt(value) <= MAX_CURSOR;

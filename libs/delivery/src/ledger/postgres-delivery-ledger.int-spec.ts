@@ -76,7 +76,12 @@ function describePostgresDeliveryLedger(connectionString: string): void {
         );
 
         await expect(
-          ledger.record({ deliveries: [{ party: 'NCB-NL', payload: payload('1') }], channel: 'kafka', deliveredAt: '2025-03-01T10:00:00.000Z', checkpoint: '1' }),
+          ledger.record({
+            deliveries: [{ party: 'NCB-NL', payload: payload('1') }],
+            channel: 'kafka',
+            deliveredAt: '2025-03-01T10:00:00.000Z',
+            checkpoint: '1',
+          }),
         ).rejects.toThrow('checkpoint refused');
 
         expect(await ledger.checkpoint()).toBeUndefined();

@@ -74,9 +74,7 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
     this.statements = {
       // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: OR IGNORE would also skip, silently, a row that breaks a CHECK.
       insertPayload: db.prepare('INSERT INTO feed_payloads (position, payload) VALUES (?, ?) ON CONFLICT DO NOTHING'),
-      insertDelivery: db.prepare(
-        'INSERT INTO deliveries (party, position, message_id, channel, delivered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      ),
+      insertDelivery: db.prepare('INSERT INTO deliveries (party, position, message_id, channel, delivered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       saveCheckpoint: db.prepare(
         `INSERT INTO delivery_checkpoint (id, position, saved_at) VALUES (1, ?, ?)
          ON CONFLICT (id) DO UPDATE SET position = excluded.position, saved_at = excluded.saved_at`,
@@ -88,12 +86,8 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
       ),
       lastCursor: db.prepare('SELECT max(position) FROM deliveries WHERE party = ?').pluck(),
       isDelivered: db.prepare('SELECT 1 FROM deliveries WHERE party = ? AND position = ?').pluck(),
-      acknowledgeThrough: db.prepare(
-        'UPDATE deliveries SET acknowledged_at = ? WHERE party = ? AND position <= ? AND acknowledged_at IS NULL',
-      ),
-      deliveredMessageIds: db
-        .prepare('SELECT DISTINCT message_id FROM deliveries WHERE party = ? AND message_id IN (SELECT value FROM json_each(?))')
-        .pluck(),
+      acknowledgeThrough: db.prepare('UPDATE deliveries SET acknowledged_at = ? WHERE party = ? AND position <= ? AND acknowledged_at IS NULL'),
+      deliveredMessageIds: db.prepare('SELECT DISTINCT message_id FROM deliveries WHERE party = ? AND message_id IN (SELECT value FROM json_each(?))').pluck(),
       acknowledgeMessages: db.prepare(
         `UPDATE deliveries SET acknowledged_at = ?
          WHERE party = ? AND message_id IN (SELECT value FROM json_each(?)) AND acknowledged_at IS NULL`,

@@ -54,13 +54,7 @@ export const SKIPPED_MARK = 'SKIPPED:';
  * - otherwise the block's tests are defined and reported as skipped (jest counts each of them), under a title that
  *   says why: "<title> SKIPPED: <engine> absent, <reason>".
  */
-export function describeWithEngine(
-  engine: string,
-  availability: EngineAvailability,
-  title: string,
-  body: (value: string) => void,
-  requiredInCi = true,
-): void {
+export function describeWithEngine(engine: string, availability: EngineAvailability, title: string, body: (value: string) => void, requiredInCi = true): void {
   if ('value' in availability) {
     describe(title, () => body(availability.value));
   } else if (requiredInCi && process.env.CI === 'true') {

@@ -171,9 +171,7 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
         const firstEvent = newEvent();
         const lastEvent = newEvent();
 
-        await expect(
-          store.append(streamName, [firstEvent, newEvent({ reused: true }, 'Reused', occupying.id), lastEvent], 0),
-        ).rejects.toThrow();
+        await expect(store.append(streamName, [firstEvent, newEvent({ reused: true }, 'Reused', occupying.id), lastEvent], 0)).rejects.toThrow();
 
         expect(await store.streamVersion(streamName)).toBe(0);
         expect(await store.findEvent(firstEvent.id)).toBeUndefined();
@@ -272,7 +270,10 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
             written.push(...expectAppended(await store.append(streamName, [newEvent({ round })], round)));
           }
         }
-        await headPositionOnceVisible(store, written.reduce((high, event) => maxPosition(high, event.position), '0'));
+        await headPositionOnceVisible(
+          store,
+          written.reduce((high, event) => maxPosition(high, event.position), '0'),
+        );
 
         const pages: StoredEvent[][] = [];
         let after = start;
@@ -298,13 +299,16 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
         for (let round = 0; round < 3; round++) {
           for (const streamName of streamNames) written.push(...expectAppended(await store.append(streamName, [newEvent({ round })], round)));
         }
-        await headPositionOnceVisible(store, written.reduce((high, event) => maxPosition(high, event.position), '0'));
+        await headPositionOnceVisible(
+          store,
+          written.reduce((high, event) => maxPosition(high, event.position), '0'),
+        );
 
         const count = 3;
         const parts: StoredEvent[][] = [];
         for (let index = 0; index < count; index++) {
           const part: StoredEvent[] = [];
-          for (let after = start; ; ) {
+          for (let after = start; ;) {
             const page = await store.readAll({ after, limit: 4, partition: { index, count } });
             expect(page.length).toBeLessThanOrEqual(4);
             if (page.length === 0) break;
@@ -331,7 +335,12 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
       });
 
       it('readAll refuses a partition that is not one of count parts', async () => {
-        for (const partition of [{ index: 0, count: 0 }, { index: 2, count: 2 }, { index: -1, count: 2 }, { index: 0.5, count: 2 }]) {
+        for (const partition of [
+          { index: 0, count: 0 },
+          { index: 2, count: 2 },
+          { index: -1, count: 2 },
+          { index: 0.5, count: 2 },
+        ]) {
           await expect(store.readAll({ partition })).rejects.toThrow(/partition/);
         }
       });
@@ -389,7 +398,10 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
         for (const result of results.flat()) expect(result.outcome).toBe('appended');
         await headPositionOnceVisible(
           store,
-          results.flat().flatMap(expectAppended).reduce((high, event) => maxPosition(high, event.position), '0'),
+          results
+            .flat()
+            .flatMap(expectAppended)
+            .reduce((high, event) => maxPosition(high, event.position), '0'),
         );
         const global = await readAllOfStreams(store, start, streamNames);
         expect(global).toHaveLength(500);
@@ -473,9 +485,7 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
 
         const ofStream = (event: StoredEvent): boolean => event.streamName === streamName;
         expect(firstRecorder.delivered).toHaveLength(deliveredBeforeStop);
-        expect([...firstRecorder.delivered, ...secondRecorder.delivered].filter(ofStream)).toEqual(
-          await store.readStream(streamName),
-        );
+        expect([...firstRecorder.delivered, ...secondRecorder.delivered].filter(ofStream)).toEqual(await store.readStream(streamName));
         expect(await store.streamVersion(streamName)).toBe(15);
       });
 
@@ -616,9 +626,7 @@ export function describeEventStoreConformance(adapterName: string, harness: Even
               const stream = await store.readStream(streamName);
               storedCount += stream.length;
               expect(stream.map((event) => event.streamVersion)).toEqual(range(1, stream.length));
-              expect(expectAppended(await store.append(streamName, [newEvent()], stream.length))[0].streamVersion).toBe(
-                stream.length + 1,
-              );
+              expect(expectAppended(await store.append(streamName, [newEvent()], stream.length))[0].streamVersion).toBe(stream.length + 1);
             }
             expect(storedCount).toBeGreaterThanOrEqual(acknowledged.length);
           } finally {
@@ -670,11 +678,7 @@ async function headPositionOnceVisible(store: EventStore, position: string): Pro
 }
 
 /** Every event after `after` (the start when undefined) that belongs to one of `streamNames`, in global order. */
-async function readAllOfStreams(
-  store: EventStore,
-  after: string | undefined,
-  streamNames: readonly string[],
-): Promise<StoredEvent[]> {
+async function readAllOfStreams(store: EventStore, after: string | undefined, streamNames: readonly string[]): Promise<StoredEvent[]> {
   const wanted = new Set(streamNames);
   const found: StoredEvent[] = [];
   for (;;) {
@@ -686,12 +690,7 @@ async function readAllOfStreams(
 }
 
 /** Appends `count` single-event appends to each stream, each stream sequentially with expected versions, streams concurrently. */
-async function appendSequentially(
-  store: EventStore,
-  streamNames: readonly string[],
-  count: number,
-  startVersion = 0,
-): Promise<StoredEvent[]> {
+async function appendSequentially(store: EventStore, streamNames: readonly string[], count: number, startVersion = 0): Promise<StoredEvent[]> {
   const perStream = await Promise.all(
     streamNames.map(async (streamName) => {
       const stored: StoredEvent[] = [];
@@ -731,9 +730,7 @@ class DeliveryRecorder {
   }
 
   waitUntilDelivered(subscription: Subscription, position: string): Promise<void> {
-    return this.waitUntil(subscription, (delivered) =>
-      delivered.some((event) => BigInt(event.position) >= BigInt(position)),
-    );
+    return this.waitUntil(subscription, (delivered) => delivered.some((event) => BigInt(event.position) >= BigInt(position)));
   }
 }
 

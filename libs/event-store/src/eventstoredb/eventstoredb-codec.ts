@@ -43,14 +43,10 @@ export function versionOfRevision(revision: CurrentRevision): number {
 export function encodePosition(position: Position | undefined, what: string): string {
   // Servers before 22.6 send no position on stream reads, or 2^64-1 for "unknown".
   if (position === undefined || position.commit > MAX_POSITION || position.prepare > MAX_POSITION) {
-    throw new Error(
-      `${what} came without a position: the adapter needs EventStoreDB 22.6 or later (positions on stream reads)`,
-    );
+    throw new Error(`${what} came without a position: the adapter needs EventStoreDB 22.6 or later (positions on stream reads)`);
   }
   if (position.commit !== position.prepare) {
-    throw new Error(
-      `${what} was written in an explicit transaction (commit ${position.commit}, prepare ${position.prepare}): not supported by this adapter`,
-    );
+    throw new Error(`${what} was written in an explicit transaction (commit ${position.commit}, prepare ${position.prepare}): not supported by this adapter`);
   }
   return position.commit.toString();
 }

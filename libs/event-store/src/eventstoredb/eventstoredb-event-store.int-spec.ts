@@ -7,11 +7,7 @@ import type { AppendResult, NewEvent, StoredEvent } from '../event-store.port';
 import { normalizeConnectionString } from './eventstoredb-codec';
 import { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb-event-store';
 import { CLAIMED_EVENT_TYPE, DEFAULT_ID_INDEX_STREAM_PREFIX, LINK_EVENT_TYPE, RELEASED_EVENT_TYPE, claimEvent } from './eventstoredb-id-index';
-import {
-  planEventStoreDbTestServer,
-  startEventStoreDbContainer,
-  type EventStoreDbTestServerPlan,
-} from './testing/eventstoredb-test-server';
+import { planEventStoreDbTestServer, startEventStoreDbContainer, type EventStoreDbTestServerPlan } from './testing/eventstoredb-test-server';
 
 /**
  * Runs the shared conformance suite and the adapter's own tests on a real
@@ -27,7 +23,13 @@ if (plan.kind === 'not-run') {
   // Not required in CI: CI provisions only Kafka and PostgreSQL. ESDB_CONNECTION_STRING=esdb://localhost:2113?tls=false
   // (an insecure KurrentDB/EventStoreDB node) runs it, as does Testcontainers where a Docker engine runs.
   const availability = { absentBecause: plan.reason };
-  describeWithEngine('EventStoreDB', availability, 'EventStoreDbEventStore', () => describeOnServer({ kind: 'connection-string', connectionString: '' }), false);
+  describeWithEngine(
+    'EventStoreDB',
+    availability,
+    'EventStoreDbEventStore',
+    () => describeOnServer({ kind: 'connection-string', connectionString: '' }),
+    false,
+  );
 } else {
   describeOnServer(plan);
 }
@@ -57,15 +59,12 @@ function describeOnServer(serverPlan: Exclude<EventStoreDbTestServerPlan, { kind
 
     describeEventStoreConformance('eventstoredb', {
       open: () => EventStoreDbEventStore.open({ connectionString }),
-      startAppenderProcess: ({ streamNames }) =>
-        spawnAppenderScript(APPENDER_SCRIPT, streamNames, { ESDB_CONNECTION_STRING: connectionString }),
+      startAppenderProcess: ({ streamNames }) => spawnAppenderScript(APPENDER_SCRIPT, streamNames, { ESDB_CONNECTION_STRING: connectionString }),
     });
 
     describe('engine specifics', () => {
       let raw: EventStoreDBClient;
-      const openStore = closedAfterEachTest((options: Partial<EventStoreDbEventStoreOptions>) =>
-        EventStoreDbEventStore.open({ connectionString, ...options }),
-      );
+      const openStore = closedAfterEachTest((options: Partial<EventStoreDbEventStoreOptions>) => EventStoreDbEventStore.open({ connectionString, ...options }));
 
       beforeAll(() => {
         raw = EventStoreDBClient.connectionString(normalizeConnectionString(connectionString));
@@ -77,7 +76,7 @@ function describeOnServer(serverPlan: Exclude<EventStoreDbTestServerPlan, { kind
         (await (raw as unknown as { getChannel(): Promise<{ close(): void }> }).getChannel()).close();
       });
 
-      it("gives events their $all commit position, which equals the prepare position, also within one append", async () => {
+      it('gives events their $all commit position, which equals the prepare position, also within one append', async () => {
         const store = await openStore();
         const stored = appended(await store.append(newStreamName(), [newEvent(), newEvent(), newEvent()], 0));
 

@@ -196,9 +196,7 @@ describe('EventStoreDbEventStore without a server', () => {
       await expect(
         EventStoreDbEventStore.open({ connectionString: 'esdb://localhost:2113?tls=false', operationTimeoutMs: 10_000, claimTimeoutMs: 15_000 }),
       ).rejects.toThrow('claimTimeoutMs');
-      await expect(EventStoreDbEventStore.open({ connectionString: 'esdb://localhost:2113?tls=false', readBatchSize: 0 })).rejects.toThrow(
-        'readBatchSize',
-      );
+      await expect(EventStoreDbEventStore.open({ connectionString: 'esdb://localhost:2113?tls=false', readBatchSize: 0 })).rejects.toThrow('readBatchSize');
     });
 
     it('fails with one line naming the server when nothing answers there', async () => {

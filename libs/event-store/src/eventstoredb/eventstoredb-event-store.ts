@@ -208,9 +208,7 @@ export class EventStoreDbEventStore implements EventStore {
     return this.track(async () => {
       let from: ReadPosition = END;
       for (;;) {
-        const page: AllStreamResolvedEvent[] = await collect(
-          this.client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: HEAD_PAGE_SIZE }),
-        );
+        const page: AllStreamResolvedEvent[] = await collect(this.client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: HEAD_PAGE_SIZE }));
         for (const { event } of page) {
           if (event && this.isExchangeEvent(event)) return encodePosition(event.position, `event ${event.id}`);
         }
@@ -316,10 +314,7 @@ export class EventStoreDbEventStore implements EventStore {
 
     // 4. Read the events back (the server sets the time and the positions) and link the ids to them.
     const firstRevision = lastRevision - BigInt(events.length) + 1n;
-    const [stored] = await Promise.all([
-      this.readAppended(streamName, firstRevision, events),
-      this.linkClaims(held, streamName, firstRevision),
-    ]);
+    const [stored] = await Promise.all([this.readAppended(streamName, firstRevision, events), this.linkClaims(held, streamName, firstRevision)]);
     return { outcome: 'appended', events: stored, nextExpectedVersion: versionOfRevision(lastRevision) };
   }
 
@@ -478,10 +473,7 @@ export class EventStoreDbEventStore implements EventStore {
     return record && toStoredEvent(record);
   }
 
-  private async readStreamRecords(
-    streamName: string,
-    options: EsdbReadStreamOptions,
-  ): Promise<ResolvedEvent[]> {
+  private async readStreamRecords(streamName: string, options: EsdbReadStreamOptions): Promise<ResolvedEvent[]> {
     try {
       return await collect(this.client.readStream(streamName, options));
     } catch (error) {

@@ -30,14 +30,11 @@ function describePostgresEventStore(connectionString: string): void {
 
     describeEventStoreConformance('postgres', {
       open: () => PostgresEventStore.open({ connectionString, schema }),
-      startAppenderProcess: ({ streamNames }) =>
-        spawnAppenderScript(APPENDER_SCRIPT, [schema, ...streamNames], { DATABASE_URL: connectionString }),
+      startAppenderProcess: ({ streamNames }) => spawnAppenderScript(APPENDER_SCRIPT, [schema, ...streamNames], { DATABASE_URL: connectionString }),
     });
 
     describe('engine specifics', () => {
-      const openStore = closedAfterEachTest((options: Partial<PostgresEventStoreOptions>) =>
-        PostgresEventStore.open({ connectionString, schema, ...options }),
-      );
+      const openStore = closedAfterEachTest((options: Partial<PostgresEventStoreOptions>) => PostgresEventStore.open({ connectionString, schema, ...options }));
 
       /** A schema name of this run that afterAll drops. */
       function extraSchemaName(): string {
@@ -61,9 +58,7 @@ function describePostgresEventStore(connectionString: string): void {
         it('open() refuses a schema migrated further than this build knows', async () => {
           const newer = extraSchemaName();
           await migrate(admin, newer);
-          await admin.query(`INSERT INTO "${newer}".schema_migrations (version, name) VALUES ($1, 'from_a_newer_build')`, [
-            POSTGRES_SCHEMA_VERSION + 1,
-          ]);
+          await admin.query(`INSERT INTO "${newer}".schema_migrations (version, name) VALUES ($1, 'from_a_newer_build')`, [POSTGRES_SCHEMA_VERSION + 1]);
 
           await expect(PostgresEventStore.open({ connectionString, schema: newer })).rejects.toThrow(
             `PostgreSQL schema "${newer}" is at version ${POSTGRES_SCHEMA_VERSION + 1}, expected ${POSTGRES_SCHEMA_VERSION}`,
@@ -102,9 +97,7 @@ function describePostgresEventStore(connectionString: string): void {
             [randomUUID()],
           );
 
-          await expect(PostgresEventStore.open({ connectionString, schema: restored })).rejects.toThrow(
-            'new events would get lower positions',
-          );
+          await expect(PostgresEventStore.open({ connectionString, schema: restored })).rejects.toThrow('new events would get lower positions');
         });
 
         it('orders the log by transaction id as a number where its digits grow (99 before 100), in readAll, subscriptions, partitions and the head', async () => {
@@ -128,7 +121,11 @@ function describePostgresEventStore(connectionString: string): void {
           const store = await PostgresEventStore.open({ connectionString, schema });
           try {
             const pageByPage: string[] = [];
-            for (let page = await store.readAll({ limit: 1 }); page.length > 0; page = await store.readAll({ after: pageByPage[pageByPage.length - 1], limit: 1 })) {
+            for (
+              let page = await store.readAll({ limit: 1 });
+              page.length > 0;
+              page = await store.readAll({ after: pageByPage[pageByPage.length - 1], limit: 1 })
+            ) {
               pageByPage.push(page[0].position);
             }
             expect(pageByPage).toEqual(positionsInNumberOrder);
@@ -137,7 +134,8 @@ function describePostgresEventStore(connectionString: string): void {
             expect(part?.position).toBe(positionsInNumberOrder[0]);
             const subscribed: string[] = [];
             const subscription = store.subscribe((event) => void subscribed.push(event.position), { after: positionsInNumberOrder[1], batchSize: 1 });
-            for (const deadline = Date.now() + 10_000; subscribed.length < positionsInNumberOrder.length - 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+            for (const deadline = Date.now() + 10_000; subscribed.length < positionsInNumberOrder.length - 2 && Date.now() < deadline;)
+              await new Promise((resolve) => setTimeout(resolve, 20));
             await subscription.stop();
             expect(subscribed).toEqual(positionsInNumberOrder.slice(2));
           } finally {
@@ -146,9 +144,7 @@ function describePostgresEventStore(connectionString: string): void {
         });
 
         it('refuses a schema name that is not a plain lower-case identifier', async () => {
-          await expect(PostgresEventStore.open({ connectionString, schema: 'cmx"; DROP TABLE x; --' })).rejects.toThrow(
-            'PostgreSQL schema name',
-          );
+          await expect(PostgresEventStore.open({ connectionString, schema: 'cmx"; DROP TABLE x; --' })).rejects.toThrow('PostgreSQL schema name');
           await expect(migrate(admin, 'Upper')).rejects.toThrow('PostgreSQL schema name');
         });
       });
@@ -207,9 +203,9 @@ function describePostgresEventStore(connectionString: string): void {
           await expect(store.append(streamName, [], 0)).rejects.toThrow('at least one event');
           await expect(store.append(streamName, [newEvent()], -1)).rejects.toThrow('expectedVersion');
           await expect(store.append('', [newEvent()], 0)).rejects.toThrow('streamName');
-          await expect(
-            store.append(streamName, [{ ...newEvent(), data: ['not', 'an', 'object'] as unknown as NewEvent['data'] }], 0),
-          ).rejects.toThrow('must be a JSON object');
+          await expect(store.append(streamName, [{ ...newEvent(), data: ['not', 'an', 'object'] as unknown as NewEvent['data'] }], 0)).rejects.toThrow(
+            'must be a JSON object',
+          );
           await expect(store.readAll({ after: '-1' })).rejects.toThrow('not an event store position');
           expect(() => store.subscribe(() => undefined, { after: '1e6' })).toThrow('not an event store position');
 
@@ -291,10 +287,10 @@ function describePostgresEventStore(connectionString: string): void {
             await gate.query('SELECT pg_advisory_lock($1, $2)', [gateLockClass, gateLockKey]);
             const lateAppend = store.append(lateStream, [newEvent(), newEvent()], 0);
             await waitFor('the gated append to wait at the gate', async () => {
-              const { rows } = await admin.query(
-                `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1 AND objid = $2`,
-                [gateLockClass, gateLockKey],
-              );
+              const { rows } = await admin.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1 AND objid = $2`, [
+                gateLockClass,
+                gateLockKey,
+              ]);
               return rows.length > 0;
             });
 
@@ -340,9 +336,7 @@ function describePostgresEventStore(connectionString: string): void {
           const committed = (
             await Promise.all(
               Array.from({ length: writerCount }, async (_, writer) => {
-                const streamNames = ['plain', 'pause-after-xid', 'pause-before-commit'].map(
-                  (kind) => `case-stress-${run}-${writer}-${kind}-`,
-                );
+                const streamNames = ['plain', 'pause-after-xid', 'pause-before-commit'].map((kind) => `case-stress-${run}-${writer}-${kind}-`);
                 const versions = streamNames.map(() => 0);
                 const written: StoredEvent[] = [];
                 for (let appendIndex = 0; appendIndex < appendsPerWriter; appendIndex++) {
@@ -470,9 +464,7 @@ class Recorder {
   };
 
   waitUntilDelivered(position: string): Promise<void> {
-    return waitFor(`delivery of position ${position}`, async () =>
-      this.delivered.some((event) => BigInt(event.position) >= BigInt(position)),
-    );
+    return waitFor(`delivery of position ${position}`, async () => this.delivered.some((event) => BigInt(event.position) >= BigInt(position)));
   }
 }
 

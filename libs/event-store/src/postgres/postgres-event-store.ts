@@ -18,13 +18,7 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { OperationsInFlight } from '../operations-in-flight';
-import {
-  DEFAULT_POSTGRES_SCHEMA,
-  POSTGRES_SCHEMA_VERSION,
-  PostgresSchemaVersionError,
-  quoteSchemaName,
-  readSchemaVersion,
-} from './postgres-schema';
+import { DEFAULT_POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION, PostgresSchemaVersionError, quoteSchemaName, readSchemaVersion } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
   /** e.g. postgres://user:password@host:5432/database */
@@ -82,8 +76,7 @@ const HELD_BACK_RECHECK_MS = 20;
 const UNIQUE_VIOLATION = '23505';
 const DEADLOCK_DETECTED = '40P01';
 
-const EVENT_COLUMNS =
-  'transaction_id::text AS transaction_id, event_index, stream_name, stream_version, id, type, data, metadata, recorded_at';
+const EVENT_COLUMNS = 'transaction_id::text AS transaction_id, event_index, stream_name, stream_version, id, type, data, metadata, recorded_at';
 
 /**
  * The production event store on PostgreSQL (schema created by `npm run
@@ -254,11 +247,7 @@ export class PostgresEventStore implements EventStore {
     try {
       const { appendAnyVersion, appendToNewStream, appendAtVersion } = this.statements;
       const [statement, versionParameter] =
-        expectedVersion === 'any'
-          ? [appendAnyVersion, []]
-          : expectedVersion === 0
-            ? [appendToNewStream, []]
-            : [appendAtVersion, [expectedVersion]];
+        expectedVersion === 'any' ? [appendAnyVersion, []] : expectedVersion === 0 ? [appendToNewStream, []] : [appendAtVersion, [expectedVersion]];
       const started = performance.now();
       ({ rows: inserted } = await this.pool.query<InsertedEventRow>({
         ...statement,
@@ -284,15 +273,13 @@ export class PostgresEventStore implements EventStore {
     this.signalCommit();
     this.notifyOtherProcesses();
     inserted.sort((left, right) => left.event_index - right.event_index);
-    const stored = inserted.map(
-      (row, index): StoredEvent => ({
-        ...events[index],
-        streamName,
-        streamVersion: Number(row.stream_version),
-        position: toPosition(row.transaction_id, row.event_index),
-        recordedAt: row.recorded_at.toISOString(),
-      }),
-    );
+    const stored = inserted.map((row, index): StoredEvent => ({
+      ...events[index],
+      streamName,
+      streamVersion: Number(row.stream_version),
+      position: toPosition(row.transaction_id, row.event_index),
+      recordedAt: row.recorded_at.toISOString(),
+    }));
     return { outcome: 'appended', events: stored, nextExpectedVersion: stored[stored.length - 1].streamVersion };
   }
 
@@ -326,10 +313,7 @@ export class PostgresEventStore implements EventStore {
   private async readSubscriptionPage(after: string | undefined, limit: number): Promise<StoredEvent[]> {
     const afterParameters = positionParameters(after);
     if (afterParameters === undefined) return [];
-    const { rows } = await this.pool.query<Partial<EventRow> & { held_back: boolean }>(this.statements.readSubscriptionPage, [
-      ...afterParameters,
-      limit,
-    ]);
+    const { rows } = await this.pool.query<Partial<EventRow> & { held_back: boolean }>(this.statements.readSubscriptionPage, [...afterParameters, limit]);
     const page = rows.filter((row): row is EventRow & { held_back: boolean } => row.id != null).map(toStoredEvent);
     if (page.length === 0 && rows[0].held_back && !this.heldBackRecheck && !this.operations.isClosed) {
       this.heldBackRecheck = setTimeout(() => {
@@ -467,26 +451,32 @@ function sqlStatements(schemaName: string) {
        ORDER BY e.transaction_id, e.event_index
        LIMIT $3`;
   // PostgreSQL's own hash of the name, shifted to 0 … 2^32 - 1: the parts need only agree between readers asking one server.
-  const readPartition = readAll.replace(
-    'ORDER BY',
-    'AND (hashtext(stream_name)::bigint + 2147483648) % $4 = $5\n       ORDER BY',
-  );
+  const readPartition = readAll.replace('ORDER BY', 'AND (hashtext(stream_name)::bigint + 2147483648) % $4 = $5\n       ORDER BY');
   return {
-    appendToNewStream: prepared('append-to-new-stream', insertEvents(`
+    appendToNewStream: prepared(
+      'append-to-new-stream',
+      insertEvents(`
       INSERT INTO ${schema}.streams (stream_name, stream_version)
       SELECT $1::text, $2::bigint WHERE ${noIdStored}
       ON CONFLICT (stream_name) DO NOTHING
-      RETURNING 0::bigint AS previous_version`)),
+      RETURNING 0::bigint AS previous_version`),
+    ),
     // $7: the expected version. A concurrent append holding the row makes this wait, then re-check the new version.
-    appendAtVersion: prepared('append-at-version', insertEvents(`
+    appendAtVersion: prepared(
+      'append-at-version',
+      insertEvents(`
       UPDATE ${schema}.streams SET stream_version = stream_version + $2::bigint
        WHERE stream_name = $1::text AND stream_version = $7 AND ${noIdStored}
-      RETURNING stream_version - $2 AS previous_version`)),
-    appendAnyVersion: prepared('append-any-version', insertEvents(`
+      RETURNING stream_version - $2 AS previous_version`),
+    ),
+    appendAnyVersion: prepared(
+      'append-any-version',
+      insertEvents(`
       INSERT INTO ${schema}.streams AS streams (stream_name, stream_version)
       SELECT $1::text, $2::bigint WHERE ${noIdStored}
       ON CONFLICT (stream_name) DO UPDATE SET stream_version = streams.stream_version + EXCLUDED.stream_version
-      RETURNING stream_version - $2 AS previous_version`)),
+      RETURNING stream_version - $2 AS previous_version`),
+    ),
     findEvents: `SELECT ${EVENT_COLUMNS} FROM ${schema}.events WHERE id = ANY($1::text[])`,
     streamVersion: `SELECT stream_version FROM ${schema}.streams WHERE stream_name = $1`,
     readStream: `

@@ -108,9 +108,7 @@ export function loadMigrations(): Migration[] {
     }
   });
   if (migrations.length !== POSTGRES_SCHEMA_VERSION) {
-    throw new Error(
-      `the migrations directory holds ${migrations.length} migrations but POSTGRES_SCHEMA_VERSION is ${POSTGRES_SCHEMA_VERSION}`,
-    );
+    throw new Error(`the migrations directory holds ${migrations.length} migrations but POSTGRES_SCHEMA_VERSION is ${POSTGRES_SCHEMA_VERSION}`);
   }
   return migrations;
 }
@@ -133,10 +131,7 @@ async function applyMigration(client: PoolClient, quotedSchema: string, migratio
   try {
     await client.query(`SET LOCAL search_path TO ${quotedSchema}`);
     await client.query(migration.sql);
-    await client.query(`INSERT INTO ${quotedSchema}.schema_migrations (version, name) VALUES ($1, $2)`, [
-      migration.version,
-      migration.name,
-    ]);
+    await client.query(`INSERT INTO ${quotedSchema}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -147,10 +142,7 @@ async function applyMigration(client: PoolClient, quotedSchema: string, migratio
 }
 
 async function readVersion(client: PoolClient, schema: string): Promise<number> {
-  const { rows } = await client.query<{ exists: boolean }>(
-    `SELECT to_regclass(format('%I.schema_migrations', $1::text)) IS NOT NULL AS exists`,
-    [schema],
-  );
+  const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass(format('%I.schema_migrations', $1::text)) IS NOT NULL AS exists`, [schema]);
   if (!rows[0].exists) return 0;
   const version = await client.query<{ version: number }>(
     `SELECT coalesce(max(version), 0)::integer AS version FROM ${quoteSchemaName(schema)}.schema_migrations`,

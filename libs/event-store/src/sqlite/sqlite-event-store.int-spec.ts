@@ -74,12 +74,7 @@ describe('SqliteEventStore', () => {
       expect(conflict).toEqual({ status: 'fulfilled', value: { outcome: 'version_conflict', actualVersion: 1 } });
       expect(alsoGood).toMatchObject({ status: 'fulfilled', value: { outcome: 'appended' } });
       expect(await store.streamVersion('case-b')).toBe(0);
-      expect((await store.readAll()).map((event) => event.streamName)).toEqual([
-        'case-occupied',
-        'case-a',
-        'case-c',
-        'case-c',
-      ]);
+      expect((await store.readAll()).map((event) => event.streamName)).toEqual(['case-occupied', 'case-a', 'case-c', 'case-c']);
     });
 
     it('rejects an append that repeats an event id, and malformed appends, writing nothing', async () => {
@@ -90,9 +85,9 @@ describe('SqliteEventStore', () => {
       await expect(store.append('case-1', [], 0)).rejects.toThrow('at least one event');
       await expect(store.append('case-1', [newEvent()], -1)).rejects.toThrow('expectedVersion');
       await expect(store.append('', [newEvent()], 0)).rejects.toThrow('streamName');
-      await expect(
-        store.append('case-1', [{ ...newEvent(), data: ['not', 'an', 'object'] as unknown as NewEvent['data'] }], 0),
-      ).rejects.toThrow('must be a JSON object');
+      await expect(store.append('case-1', [{ ...newEvent(), data: ['not', 'an', 'object'] as unknown as NewEvent['data'] }], 0)).rejects.toThrow(
+        'must be a JSON object',
+      );
       await expect(store.readAll({ after: '-1' })).rejects.toThrow('not an event store position');
 
       expect(await store.headPosition()).toBeUndefined();
@@ -101,9 +96,7 @@ describe('SqliteEventStore', () => {
     it('commits more concurrent appends than the batch size holds', async () => {
       const store = await openStore({ maxBatchSize: 4 });
 
-      const results = await Promise.all(
-        Array.from({ length: 50 }, (_, index) => store.append(`case-${index % 7}`, [newEvent({ index })], 'any')),
-      );
+      const results = await Promise.all(Array.from({ length: 50 }, (_, index) => store.append(`case-${index % 7}`, [newEvent({ index })], 'any')));
 
       const events = results.flatMap(appended);
       expect(new Set(events.map((event) => event.position)).size).toBe(50);
@@ -121,7 +114,11 @@ describe('SqliteEventStore', () => {
 
       // The first of the nine goes alone; the eight that queue meanwhile form two batches; the repeat writes nothing.
       expect(commits[0]).toEqual({ appends: 1, events: 2, commitMs: expect.any(Number) });
-      expect(commits.slice(1).map((commit) => [commit.appends, commit.events])).toEqual([[1, 1], [4, 4], [4, 4]]);
+      expect(commits.slice(1).map((commit) => [commit.appends, commit.events])).toEqual([
+        [1, 1],
+        [4, 4],
+        [4, 4],
+      ]);
       expect(commits.every((commit) => commit.commitMs >= 0)).toBe(true);
     });
 

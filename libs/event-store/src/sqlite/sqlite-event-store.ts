@@ -1,13 +1,7 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import {
-  checkAppendArguments,
-  nonNegativeInteger,
-  parseDecimalPosition,
-  positiveInteger,
-  serializeEventBodies,
-} from '../argument-checks';
+import { checkAppendArguments, nonNegativeInteger, parseDecimalPosition, positiveInteger, serializeEventBodies } from '../argument-checks';
 import { CatchUpSubscriptions } from '../catch-up-subscription';
 import { CommitObserver, notifyCommit } from '../commit-observer';
 import { EventIdCollisionError, EventStoreClosedError } from '../event-store.errors';
@@ -273,9 +267,7 @@ function prepareReadStatements(db: Database.Database) {
   return {
     findEvent: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`),
     streamVersion: db.prepare('SELECT MAX(stream_version) FROM events WHERE stream_name = ?').pluck(),
-    readStream: db.prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_version > ? ORDER BY stream_version LIMIT ?`,
-    ),
+    readStream: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_version > ? ORDER BY stream_version LIMIT ?`),
     readAll: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
     // The stream's part is computed before the row is read out, so the rows of the other parts cost no parsing.
     readPartition: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND cmx_stream_partition(stream_name, ?) = ? ORDER BY position LIMIT ?`),

@@ -29,9 +29,7 @@ export class SqliteBatchWriter {
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
-      insertEvent: db.prepare(
-        'INSERT INTO events (stream_name, stream_version, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
+      insertEvent: db.prepare('INSERT INTO events (stream_name, stream_version, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       findEvent: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`),
       eventIdExists: db.prepare('SELECT 1 FROM events WHERE id = ?').pluck(),
       streamVersion: db.prepare('SELECT MAX(stream_version) FROM events WHERE stream_name = ?').pluck(),

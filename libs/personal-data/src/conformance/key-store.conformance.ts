@@ -31,7 +31,12 @@ const shapeOf = (caseKeys: CaseKeys | undefined) =>
     wholeCaseErased: caseKeys.wholeCaseErased,
   };
 
-const change = (kind: ProtectionChange['kind'], refs: ProtectionChange['refs'], version: number, owner = IT): ProtectionChange => ({ kind, refs, version, owner });
+const change = (kind: ProtectionChange['kind'], refs: ProtectionChange['refs'], version: number, owner = IT): ProtectionChange => ({
+  kind,
+  refs,
+  version,
+  owner,
+});
 
 /**
  * The behaviour every KeyStore adapter must show, as a jest suite. Call it at
@@ -507,7 +512,7 @@ export function describeKeyStoreConformance(name: string, openStore: () => Promi
         }
       });
 
-      it("gives no key, and withholds nothing stored in plain, for a case keysOf does not know", async () => {
+      it('gives no key, and withholds nothing stored in plain, for a case keysOf does not know', async () => {
         const caseKeys = (await store.keysOf([UNKNOWN_CASE])).get(UNKNOWN_CASE);
         expect(caseKeys).toBeUndefined();
 

@@ -117,7 +117,9 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   private async keyRows(db: Queryable, caseIds: readonly string[]): Promise<DataKeyRow[]> {
-    const result = await db.query<DataKeyRow>(`SELECT case_id, ref, key, restricted, erased FROM ${this.s}.data_keys WHERE case_id = ANY($1::text[])`, [caseIds]);
+    const result = await db.query<DataKeyRow>(`SELECT case_id, ref, key, restricted, erased FROM ${this.s}.data_keys WHERE case_id = ANY($1::text[])`, [
+      caseIds,
+    ]);
     return result.rows;
   }
 

@@ -128,7 +128,12 @@ describe('SqliteKeyStore', () => {
       expect((await pending).get('P1')).toHaveLength(32);
       await expect(store.provide(CASE, 'NCB-IT', ['P2'])).rejects.toMatchObject({ message: expect.any(String) });
       const reopened = open();
-      expect((await reopened.keysOf([CASE])).get(CASE)?.keys.get('P1')?.equals((await pending).get('P1')!)).toBe(true);
+      expect(
+        (await reopened.keysOf([CASE]))
+          .get(CASE)
+          ?.keys.get('P1')
+          ?.equals((await pending).get('P1')!),
+      ).toBe(true);
     });
   });
 });

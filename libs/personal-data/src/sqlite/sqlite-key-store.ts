@@ -87,16 +87,18 @@ export class SqliteKeyStore implements KeyStore {
     if (batch.length === 0) return;
     const outcomes: { keys?: Map<string, DataKey>; error?: unknown }[] = [];
     try {
-      this.db.transaction(() => {
-        for (const request of batch) {
-          try {
-            outcomes.push({ keys: this.provideWithin(request) });
-          } catch (error) {
-            if (!(error instanceof KeysErased)) throw error;
-            outcomes.push({ error });
+      this.db
+        .transaction(() => {
+          for (const request of batch) {
+            try {
+              outcomes.push({ keys: this.provideWithin(request) });
+            } catch (error) {
+              if (!(error instanceof KeysErased)) throw error;
+              outcomes.push({ error });
+            }
           }
-        }
-      }).immediate();
+        })
+        .immediate();
     } catch (error) {
       batch.forEach((request) => request.reject(error));
       return;
@@ -140,15 +142,17 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async protect(caseId: string, change: ProtectionChange): Promise<void> {
-    const destroyed = this.db.transaction(() => {
-      const current = this.statement<[string], { protection_version: number }>('SELECT protection_version FROM key_cases WHERE case_id = ?').get(caseId);
-      if (!current) this.statement('INSERT INTO key_cases (case_id, owner) VALUES (?, ?)').run(caseId, change.owner);
-      const newer = change.version > (current?.protection_version ?? 0);
-      if (newer) this.statement('UPDATE key_cases SET protection_version = ? WHERE case_id = ?').run(change.version, caseId);
-      if (change.kind === 'erase') return this.eraseWithin(caseId, change.refs);
-      if (newer) this.restrictWithin(caseId, change.refs, change.kind === 'restrict' ? 1 : 0);
-      return 0;
-    }).immediate();
+    const destroyed = this.db
+      .transaction(() => {
+        const current = this.statement<[string], { protection_version: number }>('SELECT protection_version FROM key_cases WHERE case_id = ?').get(caseId);
+        if (!current) this.statement('INSERT INTO key_cases (case_id, owner) VALUES (?, ?)').run(caseId, change.owner);
+        const newer = change.version > (current?.protection_version ?? 0);
+        if (newer) this.statement('UPDATE key_cases SET protection_version = ? WHERE case_id = ?').run(change.version, caseId);
+        if (change.kind === 'erase') return this.eraseWithin(caseId, change.refs);
+        if (newer) this.restrictWithin(caseId, change.refs, change.kind === 'restrict' ? 1 : 0);
+        return 0;
+      })
+      .immediate();
     if (destroyed > 0 || this.checkpointOwed) this.truncateWal();
   }
 
@@ -180,7 +184,9 @@ export class SqliteKeyStore implements KeyStore {
     const keyed = new Set(rows.filter((row) => row.key).map((row) => row.ref));
     // A deleted row's bytes are zeroed (secure_delete); the tombstone put in its place says the ref was erased.
     const remove = this.statement('DELETE FROM data_keys WHERE case_id = ? AND ref = ?');
-    const tombstone = this.statement('INSERT INTO data_keys (case_id, ref, key, erased) VALUES (?, ?, NULL, 1) ON CONFLICT (case_id, ref) DO UPDATE SET erased = 1');
+    const tombstone = this.statement(
+      'INSERT INTO data_keys (case_id, ref, key, erased) VALUES (?, ?, NULL, 1) ON CONFLICT (case_id, ref) DO UPDATE SET erased = 1',
+    );
     let destroyed = 0;
     for (const ref of targets) {
       if (keyed.has(ref)) {
@@ -198,7 +204,9 @@ export class SqliteKeyStore implements KeyStore {
       this.statement('UPDATE data_keys SET restricted = ? WHERE case_id = ?').run(restricted, caseId);
       return;
     }
-    const mark = this.statement('INSERT INTO data_keys (case_id, ref, key, restricted) VALUES (?, ?, NULL, ?) ON CONFLICT (case_id, ref) DO UPDATE SET restricted = excluded.restricted');
+    const mark = this.statement(
+      'INSERT INTO data_keys (case_id, ref, key, restricted) VALUES (?, ?, NULL, ?) ON CONFLICT (case_id, ref) DO UPDATE SET restricted = excluded.restricted',
+    );
     for (const ref of refs) mark.run(caseId, ref, restricted);
   }
 

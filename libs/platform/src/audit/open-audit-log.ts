@@ -1,7 +1,16 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { auditSigner, AuditSigner, CheckpointPolicy, PostgresAuditLog, readOrCreateSigningKey, readSigningKey, SqliteAuditLog, type AuditLog } from '@cmx/audit';
+import {
+  auditSigner,
+  AuditSigner,
+  CheckpointPolicy,
+  PostgresAuditLog,
+  readOrCreateSigningKey,
+  readSigningKey,
+  SqliteAuditLog,
+  type AuditLog,
+} from '@cmx/audit';
 import { ConfigError, ExchangeConfig } from '../config/exchange-config';
 
 /** Where the embedded exchange keeps its audit log: in the delivery ledger's file, so that a delivery and its disclosure commit together. */

@@ -20,7 +20,10 @@ describe('accountability headers', () => {
       try {
         accountabilityHeaders(headers);
       } catch (error) {
-        return { code: (error as InvalidAccountabilityHeader).code, paths: (error as InvalidAccountabilityHeader).details.map((d) => (d as { path: string }).path) };
+        return {
+          code: (error as InvalidAccountabilityHeader).code,
+          paths: (error as InvalidAccountabilityHeader).details.map((d) => (d as { path: string }).path),
+        };
       }
       return undefined;
     };

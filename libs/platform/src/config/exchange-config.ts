@@ -95,7 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
     databaseUrl:
       eventStore === 'sqlite'
         ? undefined
-        : urlSetting(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], `EVENT_STORE=${eventStore} (the delivery ledger and the read models live in PostgreSQL)`),
+        : urlSetting(
+            env,
+            'DATABASE_URL',
+            ['postgres:', 'postgresql:'],
+            `EVENT_STORE=${eventStore} (the delivery ledger and the read models live in PostgreSQL)`,
+          ),
     databaseSchema: identifierSetting(env, 'DATABASE_SCHEMA', 'cmx'),
     esdbConnectionString:
       eventStore === 'eventstoredb'

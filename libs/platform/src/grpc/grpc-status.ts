@@ -39,7 +39,10 @@ interface Violation {
   readonly message?: unknown;
 }
 
-const pack = (type: protobuf.Type, value: object) => ({ type_url: `type.googleapis.com/${type.fullName.slice(1)}`, value: Buffer.from(type.encode(type.create(value)).finish()) });
+const pack = (type: protobuf.Type, value: object) => ({
+  type_url: `type.googleapis.com/${type.fullName.slice(1)}`,
+  value: Buffer.from(type.encode(type.create(value)).finish()),
+});
 
 /**
  * Any thrown value as the google.rpc.Status of the same refusal over HTTP: the gRPC code of its HTTP status, the
@@ -51,7 +54,9 @@ export function grpcStatusOf(error: unknown): { status: GrpcStatus; httpStatus: 
   const violations = body.details.filter((detail): detail is Violation => typeof detail === 'object' && detail !== null && 'path' in detail);
   const details = [pack(ErrorInfo, { reason: body.error, domain: ERROR_DOMAIN, metadata: { http_status: String(httpStatus) } })];
   if (violations.length > 0) {
-    details.push(pack(BadRequest, { fieldViolations: violations.map((violation) => ({ field: String(violation.path), description: String(violation.message ?? '') })) }));
+    details.push(
+      pack(BadRequest, { fieldViolations: violations.map((violation) => ({ field: String(violation.path), description: String(violation.message ?? '') })) }),
+    );
   }
   return { status: { code, message: body.message, details }, httpStatus };
 }
@@ -60,7 +65,10 @@ export function grpcStatusOf(error: unknown): { status: GrpcStatus; httpStatus: 
 export function grpcCallError(error: unknown): { code: number; details: string; message: string; metadata: Metadata } {
   const { status } = grpcStatusOf(error);
   const metadata = new Metadata();
-  metadata.set('grpc-status-details-bin', Buffer.from(Status.encode(Status.create({ code: status.code, message: status.message, details: status.details })).finish()));
+  metadata.set(
+    'grpc-status-details-bin',
+    Buffer.from(Status.encode(Status.create({ code: status.code, message: status.message, details: status.details })).finish()),
+  );
   return { code: status.code, details: status.message, message: status.message, metadata };
 }
 

@@ -16,13 +16,23 @@ describe('NestJsonLogger', () => {
   it('writes a line with time, level name, service, context and message', () => {
     const { lines, logger } = capturedLog('info');
     logger.log('listening on http://127.0.0.1:3000', 'Gateway');
-    expect(lines).toEqual([{ level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), service: 'gateway', context: 'Gateway', msg: 'listening on http://127.0.0.1:3000' }]);
+    expect(lines).toEqual([
+      {
+        level: 'info',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        service: 'gateway',
+        context: 'Gateway',
+        msg: 'listening on http://127.0.0.1:3000',
+      },
+    ]);
   });
 
   it("takes an object message's fields as the line's, its msg as the message", () => {
     const { lines, logger } = capturedLog('info');
     logger.error({ msg: 'unexpected error', errorId: 'e-1', error: { name: 'TypeError' } }, 'ExchangeErrors');
-    expect(lines[0]).toEqual(expect.objectContaining({ level: 'error', context: 'ExchangeErrors', msg: 'unexpected error', errorId: 'e-1', error: { name: 'TypeError' } }));
+    expect(lines[0]).toEqual(
+      expect.objectContaining({ level: 'error', context: 'ExchangeErrors', msg: 'unexpected error', errorId: 'e-1', error: { name: 'TypeError' } }),
+    );
   });
 
   it("keeps Nest's stack argument of an error apart from its context, and an Error's name, message and stack", () => {
@@ -30,7 +40,9 @@ describe('NestJsonLogger', () => {
     logger.error('boom', 'Error: boom\n    at here', 'Dispatcher');
     logger.error(new RangeError('out of range'), 'Projector');
     expect(lines[0]).toEqual(expect.objectContaining({ msg: 'boom', stack: 'Error: boom\n    at here', context: 'Dispatcher' }));
-    expect(lines[1]).toEqual(expect.objectContaining({ msg: 'out of range', context: 'Projector', error: expect.objectContaining({ name: 'RangeError', message: 'out of range' }) }));
+    expect(lines[1]).toEqual(
+      expect.objectContaining({ msg: 'out of range', context: 'Projector', error: expect.objectContaining({ name: 'RangeError', message: 'out of range' }) }),
+    );
   });
 
   it('writes nothing below its level; verbose is trace', () => {

@@ -36,13 +36,15 @@ export class MembershipFollower implements OnApplicationBootstrap, OnApplication
 
   /** Applies every change stored since the last one applied, in stream order; one read at a time. */
   catchUp(): Promise<void> {
-    this.reading = this.reading.catch(() => undefined).then(async () => {
-      const changes = await this.store.readStream(MEMBERSHIPS_STREAM, { afterVersion: this.directory.membershipsVersion() });
-      for (const change of changes) {
-        const { kind, id, members } = change.data as unknown as MembershipChangedData;
-        this.directory.applyMembershipChange(change.streamVersion, kind, id, members);
-      }
-    });
+    this.reading = this.reading
+      .catch(() => undefined)
+      .then(async () => {
+        const changes = await this.store.readStream(MEMBERSHIPS_STREAM, { afterVersion: this.directory.membershipsVersion() });
+        for (const change of changes) {
+          const { kind, id, members } = change.data as unknown as MembershipChangedData;
+          this.directory.applyMembershipChange(change.streamVersion, kind, id, members);
+        }
+      });
     return this.reading;
   }
 }

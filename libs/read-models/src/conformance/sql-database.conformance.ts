@@ -125,8 +125,15 @@ export function describeSqlDatabaseConformance(name: string, open: () => Promise
           );
         const read = (rows: { case_id: string; item_index: SqlValue }[]) => rows.map((row) => [row.case_id, Number(row.item_index)]);
 
-        expect(read(await after('1 = 1', 10))).toEqual([['case-b', 1], ['case-b', 0], ['case-a', 0]]);
-        expect(read(await after(FLAGGED_DOCUMENT_CONDITION, 10))).toEqual([['case-b', 1], ['case-a', 0]]);
+        expect(read(await after('1 = 1', 10))).toEqual([
+          ['case-b', 1],
+          ['case-b', 0],
+          ['case-a', 0],
+        ]);
+        expect(read(await after(FLAGGED_DOCUMENT_CONDITION, 10))).toEqual([
+          ['case-b', 1],
+          ['case-a', 0],
+        ]);
         expect(read(await after(FLAGGED_DOCUMENT_CONDITION, 1))).toEqual([['case-b', 1]]);
         // A delete of one case's items in every list, by terms ORed: only those rows.
         const lists = "list IN ('documents', 'persons')";
@@ -136,7 +143,11 @@ export function describeSqlDatabaseConformance(name: string, open: () => Promise
           [NL, 'operation', 'op-1', T2, 'case-b', NL, 'operation', 'op-1', T3, 'case-a'],
         );
         expect(deleted).toBe(4);
-        expect(read(await db.query('SELECT case_id, item_index FROM board_items ORDER BY reader, case_id, item_index'))).toEqual([['case-b', 5], ['case-a', 0], ['case-c', 0]]);
+        expect(read(await db.query('SELECT case_id, item_index FROM board_items ORDER BY reader, case_id, item_index'))).toEqual([
+          ['case-b', 5],
+          ['case-a', 0],
+          ['case-c', 0],
+        ]);
       });
 
       it('binds 1,500 parameters: a 500-row INSERT of three columns, then an IN list of 250 between other placeholders', async () => {
@@ -204,11 +215,13 @@ export function describeSqlDatabaseConformance(name: string, open: () => Promise
 
     describe('run', () => {
       it('returns the number of rows changed by INSERT, UPDATE and DELETE, outside and inside a transaction', async () => {
-        expect(await db.run('INSERT INTO case_summaries (reader, case_id, body) VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?)', [
-          ...[NL, 'case-1', 'a'],
-          ...[NL, 'case-2', 'b'],
-          ...[BE, 'case-1', 'c'],
-        ])).toBe(3);
+        expect(
+          await db.run('INSERT INTO case_summaries (reader, case_id, body) VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?)', [
+            ...[NL, 'case-1', 'a'],
+            ...[NL, 'case-2', 'b'],
+            ...[BE, 'case-1', 'c'],
+          ]),
+        ).toBe(3);
         expect(await db.run('UPDATE case_summaries SET body = ? WHERE reader = ?', ['x', NL])).toBe(2);
         // Rows matched count, even where the value stays the same.
         expect(await db.run('UPDATE case_summaries SET body = ? WHERE reader = ?', ['x', NL])).toBe(2);
@@ -283,8 +296,12 @@ export function describeSqlDatabaseConformance(name: string, open: () => Promise
         await db.run(UPSERT_CHECKPOINT, ['largest', '1', 2_147_483_647, T1]);
         expect(await db.run('UPDATE projection_checkpoints SET generation = generation + 1 WHERE projection = ?', ['seven'])).toBe(1);
 
-        const rows = await db.query<{ projection: string; generation: SqlValue }>('SELECT projection, generation FROM projection_checkpoints ORDER BY projection');
-        const [{ top, total }] = await db.query<{ top: SqlValue; total: SqlValue }>('SELECT max(generation) AS top, count(*) AS total FROM projection_checkpoints');
+        const rows = await db.query<{ projection: string; generation: SqlValue }>(
+          'SELECT projection, generation FROM projection_checkpoints ORDER BY projection',
+        );
+        const [{ top, total }] = await db.query<{ top: SqlValue; total: SqlValue }>(
+          'SELECT max(generation) AS top, count(*) AS total FROM projection_checkpoints',
+        );
 
         expect(rows.map((row) => [row.projection, Number(row.generation)])).toEqual([
           ['largest', 2_147_483_647],
@@ -500,10 +517,12 @@ export function describeSqlDatabaseConformance(name: string, open: () => Promise
 async function snapshot(db: SqlDatabase): Promise<Record<string, SqlRow[]>> {
   return {
     case_summaries: await db.query('SELECT reader, case_id, body FROM case_summaries ORDER BY reader, case_id'),
-    projection_checkpoints: (await db.query('SELECT projection, position, generation, updated_at FROM projection_checkpoints ORDER BY projection')).map((row) => ({
-      ...row,
-      generation: Number(row.generation),
-    })),
+    projection_checkpoints: (await db.query('SELECT projection, position, generation, updated_at FROM projection_checkpoints ORDER BY projection')).map(
+      (row) => ({
+        ...row,
+        generation: Number(row.generation),
+      }),
+    ),
     boards: await db.query('SELECT reader, kind, group_id, body FROM boards ORDER BY reader, kind, group_id'),
   };
 }

@@ -49,9 +49,16 @@ function referenceBoard(world: World, party: string, group: { kind: BoardKind; i
     if (!parties.has(party)) continue;
     const step = world.steps[index] as WorldMessage;
     seen.set(step.caseKey, [...(seen.get(step.caseKey) ?? []), step]);
-    const names = group.kind === 'operation'
-      ? [...(step.distribution.scope === 'operation' ? step.distribution.operations : []), ...(step.type === 'case.assigned' && step.assign.operationId ? [step.assign.operationId] : [])]
-      : [...(step.distribution.scope === 'taskForce' ? step.distribution.taskForces : []), ...(step.type === 'case.assigned' && step.assign.taskForceId ? [step.assign.taskForceId] : [])];
+    const names =
+      group.kind === 'operation'
+        ? [
+            ...(step.distribution.scope === 'operation' ? step.distribution.operations : []),
+            ...(step.type === 'case.assigned' && step.assign.operationId ? [step.assign.operationId] : []),
+          ]
+        : [
+            ...(step.distribution.scope === 'taskForce' ? step.distribution.taskForces : []),
+            ...(step.type === 'case.assigned' && step.assign.taskForceId ? [step.assign.taskForceId] : []),
+          ];
     if (names.includes(group.id)) onBoard.add(step.caseKey);
   }
   const counted = [...onBoard].flatMap((caseKey) => seen.get(caseKey)!);
@@ -67,7 +74,12 @@ describe('boards count only what the reader is entitled to (property, against a 
         const { events } = worldEvents(world);
         const caseEvents: CaseSummaryEvent[] = events
           .filter((event) => isCaseEventType(event.type))
-          .map((event) => ({ type: event.type as CaseSummaryEvent['type'], data: event.data as unknown as CaseMessageData, streamVersion: event.streamVersion, position: event.position }));
+          .map((event) => ({
+            type: event.type as CaseSummaryEvent['type'],
+            data: event.data as unknown as CaseMessageData,
+            streamVersion: event.streamVersion,
+            position: event.position,
+          }));
         for (const party of world.parties) {
           // Every event goes to every party's fold: the fold itself must skip what the party is not entitled to.
           const state = caseEvents.reduce(evolveBoard, initialBoardState(party));
@@ -95,7 +107,11 @@ describe('boards count only what the reader is entitled to (property, against a 
  * The projector's way, after every event: running totals (each changed case's old contribution out, its new one
  * in) and each changed case's items replaced, as board_items holds them.
  */
-function incrementalBoard(events: readonly CaseSummaryEvent[], party: string, group: { kind: BoardKind; id: string }): { totals: BoardTotals; items: BoardItem[] } {
+function incrementalBoard(
+  events: readonly CaseSummaryEvent[],
+  party: string,
+  group: { kind: BoardKind; id: string },
+): { totals: BoardTotals; items: BoardItem[] } {
   const cases = new Map<string, BoardCase>();
   const contributions = new Map<string, BoardContribution>();
   const items = new Map<string, BoardItem[]>();
@@ -142,7 +158,10 @@ const FILTERS: readonly [BoardListName, BoardListFilter][] = [
 /** Items a message may add to its case: the worlds' messages carry none. */
 const itemsArbitrary = fc.record(
   {
-    persons: fc.array(fc.record({ ref: fc.constantFrom('P1', 'P2', 'P3'), role: fc.option(fc.constantFrom('migrant', 'driver', 'organiser'), { nil: undefined }) }), { maxLength: 3 }),
+    persons: fc.array(
+      fc.record({ ref: fc.constantFrom('P1', 'P2', 'P3'), role: fc.option(fc.constantFrom('migrant', 'driver', 'organiser'), { nil: undefined }) }),
+      { maxLength: 3 },
+    ),
     documents: fc.array(
       fc.record({
         ref: fc.constantFrom('D1', 'D2', 'D3'),
@@ -155,7 +174,12 @@ const itemsArbitrary = fc.record(
     vessels: fc.array(fc.record({ ref: fc.constantFrom('S1', 'S2'), name: fc.constantFrom('NOUR', 'SALAM') }), { maxLength: 2 }),
     vehicles: fc.array(fc.record({ ref: fc.constantFrom('V1', 'V2'), plate: fc.constantFrom('AB1', 'CD2') }), { maxLength: 2 }),
     locations: fc.array(
-      fc.record({ ref: fc.constantFrom('L1', 'L2', 'L3'), kind: fc.option(fc.constantFrom('hotspot', 'safe_house'), { nil: undefined }), lat: fc.option(fc.constant(32.9), { nil: undefined }), lon: fc.option(fc.constant(12.1), { nil: undefined }) }),
+      fc.record({
+        ref: fc.constantFrom('L1', 'L2', 'L3'),
+        kind: fc.option(fc.constantFrom('hotspot', 'safe_house'), { nil: undefined }),
+        lat: fc.option(fc.constant(32.9), { nil: undefined }),
+        lon: fc.option(fc.constant(12.1), { nil: undefined }),
+      }),
       { maxLength: 3 },
     ),
     interception: fc.option(fc.record({ count: fc.integer({ min: 1, max: 50 }), deaths: fc.integer({ min: 0, max: 3 }) }), { nil: undefined }),
@@ -175,11 +199,25 @@ function withItems(events: readonly CaseSummaryEvent[], items: readonly AddedIte
     const receivedAt = new Date(Date.UTC(2026, 2, 14, 9, Math.floor(index / 3))).toISOString();
     const { message } = event.data;
     if (!added || event.type === 'CaseAssigned') return { ...event, data: { ...event.data, receivedAt } };
-    const clean = <Item extends object>(list: Item[]) => list.map((item) => Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)));
+    const clean = <Item extends object>(list: Item[]) =>
+      list.map((item) => Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)));
     const body =
       added.interception && message.header.type === 'case.updated'
-        ? { occurredAt: receivedAt, location: { country: 'IT' }, mode: 'sea', conveyance: 'rubber_dinghy', migrants: { count: added.interception.count, deaths: added.interception.deaths } }
-        : { ...message.body, persons: clean(added.persons), documents: clean(added.documents), vessels: added.vessels, vehicles: added.vehicles, locations: clean(added.locations) };
+        ? {
+            occurredAt: receivedAt,
+            location: { country: 'IT' },
+            mode: 'sea',
+            conveyance: 'rubber_dinghy',
+            migrants: { count: added.interception.count, deaths: added.interception.deaths },
+          }
+        : {
+            ...message.body,
+            persons: clean(added.persons),
+            documents: clean(added.documents),
+            vessels: added.vessels,
+            vehicles: added.vehicles,
+            locations: clean(added.locations),
+          };
     const type = body === message.body || !('occurredAt' in body) ? message.header.type : 'interception.reported';
     return { ...event, data: { ...event.data, receivedAt, message: { ...message, header: { ...message.header, type }, body } } } as CaseSummaryEvent;
   });
@@ -193,7 +231,12 @@ describe('running board totals and stored items (property: what the projector st
         const caseEvents = withItems(
           worldEvents(world)
             .events.filter((event) => isCaseEventType(event.type))
-            .map((event) => ({ type: event.type as CaseSummaryEvent['type'], data: event.data as unknown as CaseMessageData, streamVersion: event.streamVersion, position: event.position })),
+            .map((event) => ({
+              type: event.type as CaseSummaryEvent['type'],
+              data: event.data as unknown as CaseMessageData,
+              streamVersion: event.streamVersion,
+              position: event.position,
+            })),
           items,
         );
         for (const party of world.parties) {
@@ -201,7 +244,8 @@ describe('running board totals and stored items (property: what the projector st
           for (const group of GROUPS) {
             const board = { ...group, members: ['X'] };
             const { totals, items } = incrementalBoard(caseEvents, party, group);
-            const newest = (list: BoardListName, filter: BoardListFilter = {}) => pagedList(items, list, filter, RECENT_ITEMS).items.slice(0, RECENT_ITEMS) as never[];
+            const newest = (list: BoardListName, filter: BoardListFilter = {}) =>
+              pagedList(items, list, filter, RECENT_ITEMS).items.slice(0, RECENT_ITEMS) as never[];
             const stored = boardOf(board, totals, {
               flaggedDocuments: newest('documents', { status: 'flagged' }),
               vessels: newest('vessels'),

@@ -36,24 +36,39 @@ function whenReadBy(reader: string, history: CaseHistory, board: { kind: BoardKi
  */
 const history = given(
   step('case.opened', exampleMessage('case.opened').body, { caseId: CASE_A, priority: 'urgent' }),
-  step('case.updated', {
-    crimeAreas: ['migrant_smuggling'],
-    persons: [{ ref: 'P2', role: 'facilitator' }],
-    documents: [{ ref: 'D1', status: 'genuine' }, { ref: 'D2', type: 'id_card', number: 'ID-77', issuingCountry: 'ER', status: 'forged', holderRef: 'P2' }],
-  }, { caseId: CASE_A, priority: 'routine' }),
+  step(
+    'case.updated',
+    {
+      crimeAreas: ['migrant_smuggling'],
+      persons: [{ ref: 'P2', role: 'facilitator' }],
+      documents: [
+        { ref: 'D1', status: 'genuine' },
+        { ref: 'D2', type: 'id_card', number: 'ID-77', issuingCountry: 'ER', status: 'forged', holderRef: 'P2' },
+      ],
+    },
+    { caseId: CASE_A, priority: 'routine' },
+  ),
   step('interception.reported', exampleMessage('interception.reported').body, { caseId: CASE_A, priority: 'immediate' }),
-  step('case.updated', {
-    persons: [{ ref: 'P4', role: 'driver' }],
-    documents: [{ ref: 'D3', type: 'passport', number: 'Y1', status: 'lost' }],
-  }, { caseId: CASE_A, priority: 'routine', distribution: toRecipients('NCB-GR') }),
-  step('case.opened', {
-    title: 'Lorry crossings',
-    crimeAreas: ['migrant_smuggling'],
-    route: { name: 'eastern', legs: [{ from: { country: 'TR' }, to: { country: 'BG' }, mode: 'land', conveyance: 'lorry' }] },
-    persons: [{ ref: 'P1' }],
-    vehicles: [{ ref: 'V9', plate: 'CB1234', registrationCountry: 'BG' }],
-    locations: [{ ref: 'L9', kind: 'border_crossing', country: 'BG' }],
-  }, { caseId: CASE_B, priority: 'routine', distribution: toRecipients('EUROPOL') }),
+  step(
+    'case.updated',
+    {
+      persons: [{ ref: 'P4', role: 'driver' }],
+      documents: [{ ref: 'D3', type: 'passport', number: 'Y1', status: 'lost' }],
+    },
+    { caseId: CASE_A, priority: 'routine', distribution: toRecipients('NCB-GR') },
+  ),
+  step(
+    'case.opened',
+    {
+      title: 'Lorry crossings',
+      crimeAreas: ['migrant_smuggling'],
+      route: { name: 'eastern', legs: [{ from: { country: 'TR' }, to: { country: 'BG' }, mode: 'land', conveyance: 'lorry' }] },
+      persons: [{ ref: 'P1' }],
+      vehicles: [{ ref: 'V9', plate: 'CB1234', registrationCountry: 'BG' }],
+      locations: [{ ref: 'L9', kind: 'border_crossing', country: 'BG' }],
+    },
+    { caseId: CASE_B, priority: 'routine', distribution: toRecipients('EUROPOL') },
+  ),
   step('case.assigned', { operationId: 'OP-HYDRA-2026' }, { caseId: CASE_B, priority: 'routine', distribution: toRecipients('EUROPOL') }),
   step('case.closed', { reason: 'dismantled' }, { caseId: CASE_B, priority: 'urgent', distribution: toRecipients('EUROPOL') }),
   step('case.opened', { title: 'Task force only', crimeAreas: ['drug_trafficking'] }, { caseId: CASE_C, distribution: TO_CENTRAL_MED }),
@@ -126,11 +141,29 @@ describe('board: what one reader sees of an operation', () => {
 
 describe('board: when a case belongs to it', () => {
   it.each([
-    ['a case.assigned naming it', 'operation', 'OP-HYDRA-2026', true, step('case.assigned', { operationId: 'OP-HYDRA-2026' }, { distribution: toRecipients('EUROPOL') })],
-    ['a case.assigned naming it', 'taskForce', 'OTF-CENTRAL-MED', true, step('case.assigned', { taskForceId: 'OTF-CENTRAL-MED' }, { distribution: toRecipients('EUROPOL') })],
+    [
+      'a case.assigned naming it',
+      'operation',
+      'OP-HYDRA-2026',
+      true,
+      step('case.assigned', { operationId: 'OP-HYDRA-2026' }, { distribution: toRecipients('EUROPOL') }),
+    ],
+    [
+      'a case.assigned naming it',
+      'taskForce',
+      'OTF-CENTRAL-MED',
+      true,
+      step('case.assigned', { taskForceId: 'OTF-CENTRAL-MED' }, { distribution: toRecipients('EUROPOL') }),
+    ],
     ['a message distributed to it', 'operation', 'OP-HYDRA-2026', true, step('case.updated', { summary: 'x' }, { distribution: TO_HYDRA })],
     ['a message distributed to it', 'taskForce', 'OTF-CENTRAL-MED', true, step('case.updated', { summary: 'x' }, { distribution: TO_CENTRAL_MED })],
-    ['a case.assigned naming another operation', 'operation', 'OP-HYDRA-2026', false, step('case.assigned', { operationId: 'OP-OTHER' }, { distribution: toRecipients('EUROPOL') })],
+    [
+      'a case.assigned naming another operation',
+      'operation',
+      'OP-HYDRA-2026',
+      false,
+      step('case.assigned', { operationId: 'OP-OTHER' }, { distribution: toRecipients('EUROPOL') }),
+    ],
     ['a message distributed to an operation', 'taskForce', 'OTF-CENTRAL-MED', false, step('case.updated', { summary: 'x' }, { distribution: TO_HYDRA })],
     ['a message to recipients only', 'operation', 'OP-HYDRA-2026', false, step('case.updated', { summary: 'x' }, { distribution: toRecipients('NCB-GR') })],
   ] as const)('%s, for the %s %s: %s', (_, kind, id, belongs, message) => {
@@ -153,11 +186,14 @@ describe('board: when a case belongs to it', () => {
 
 describe('board: counting rules', () => {
   it('counts a case once per crime area and route however many reports name them, and messages one by one', () => {
-    const board = whenReadBy('NCB-IT', given(
-      step('case.opened', exampleMessage('case.opened').body),
-      step('case.updated', { crimeAreas: ['migrant_smuggling', 'document_fraud'], route: exampleMessage('case.opened').body.route }),
-      step('case.updated', { crimeAreas: ['migrant_smuggling'] }),
-    ));
+    const board = whenReadBy(
+      'NCB-IT',
+      given(
+        step('case.opened', exampleMessage('case.opened').body),
+        step('case.updated', { crimeAreas: ['migrant_smuggling', 'document_fraud'], route: exampleMessage('case.opened').body.route }),
+        step('case.updated', { crimeAreas: ['migrant_smuggling'] }),
+      ),
+    );
     expect(board.counts.byCrimeArea).toEqual({ document_fraud: 1, migrant_smuggling: 1 });
     expect(board.counts.byRoute).toEqual({ central_mediterranean: 1 });
     expect(board.counts.byMessageType).toEqual({ 'case.opened': 1, 'case.updated': 2 });
@@ -166,7 +202,13 @@ describe('board: counting rules', () => {
 
   it('counts a re-roled person once, under the new role', () => {
     const history = given(
-      step('case.opened', { title: 'x', persons: [{ ref: 'P1', role: 'migrant' }, { ref: 'P2', role: 'migrant' }] }),
+      step('case.opened', {
+        title: 'x',
+        persons: [
+          { ref: 'P1', role: 'migrant' },
+          { ref: 'P2', role: 'migrant' },
+        ],
+      }),
       step('case.updated', { persons: [{ ref: 'P1', role: 'organiser', familyName: 'DOE' }] }),
     );
     expect(whenReadBy('NCB-IT', history).persons.byRole).toEqual({ migrant: 1, organiser: 1 });
@@ -197,15 +239,33 @@ describe('board: counting rules', () => {
   it('drops a document from the flagged ones once its status changes from stolen to genuine', () => {
     const stolen = step('case.opened', { title: 'x', documents: [{ ref: 'D1', type: 'passport', number: 'N1', issuingCountry: 'SY', status: 'stolen' }] });
     expect(whenReadBy('NCB-IT', given(stolen)).flaggedDocuments.total).toBe(1);
-    expect(whenReadBy('NCB-IT', given(stolen, step('case.updated', { documents: [{ ref: 'D1', status: 'genuine' }] }))).flaggedDocuments).toEqual({ total: 0, recent: [] });
+    expect(whenReadBy('NCB-IT', given(stolen, step('case.updated', { documents: [{ ref: 'D1', status: 'genuine' }] }))).flaggedDocuments).toEqual({
+      total: 0,
+      recent: [],
+    });
   });
 
   it('sums the interceptions of the cases: how many, migrants, deaths, missing', () => {
-    const board = whenReadBy('NCB-IT', given(
-      step('case.opened', { title: 'x' }),
-      step('interception.reported', { occurredAt: '2026-03-12T01:00:00Z', location: { country: 'IT' }, mode: 'sea', conveyance: 'rubber_dinghy', migrants: { count: 40, deaths: 2 } }),
-      step('interception.reported', { occurredAt: '2026-03-13T01:00:00Z', location: { country: 'MT' }, mode: 'sea', conveyance: 'fishing_boat', migrants: { count: 60, missing: 7 } }),
-    ));
+    const board = whenReadBy(
+      'NCB-IT',
+      given(
+        step('case.opened', { title: 'x' }),
+        step('interception.reported', {
+          occurredAt: '2026-03-12T01:00:00Z',
+          location: { country: 'IT' },
+          mode: 'sea',
+          conveyance: 'rubber_dinghy',
+          migrants: { count: 40, deaths: 2 },
+        }),
+        step('interception.reported', {
+          occurredAt: '2026-03-13T01:00:00Z',
+          location: { country: 'MT' },
+          mode: 'sea',
+          conveyance: 'fishing_boat',
+          migrants: { count: 60, missing: 7 },
+        }),
+      ),
+    );
     expect(board.interceptions).toEqual({ total: 2, migrants: 100, deaths: 2, missing: 7 });
   });
 
@@ -280,7 +340,17 @@ describe('board: the lists of its cases, newest first (the sub-resources)', () =
   it('orders by the case’s last activity, then case id, then the item’s place in the case, each descending', () => {
     const at = '2026-03-01T10:00:00.000Z';
     const sameTime = given(
-      step('case.opened', { title: 'x', vessels: [{ ref: 'S1', name: 'ONE' }, { ref: 'S2', name: 'TWO' }] }, { caseId: CASE_A, receivedAt: at }),
+      step(
+        'case.opened',
+        {
+          title: 'x',
+          vessels: [
+            { ref: 'S1', name: 'ONE' },
+            { ref: 'S2', name: 'TWO' },
+          ],
+        },
+        { caseId: CASE_A, receivedAt: at },
+      ),
       step('case.opened', { title: 'y', vessels: [{ ref: 'S1', name: 'THREE' }] }, { caseId: CASE_B, receivedAt: at }),
       step('case.opened', { title: 'z', vessels: [{ ref: 'S1', name: 'FOUR' }] }, { caseId: CASE_C, receivedAt: '2026-03-01T09:00:00.000Z' }),
     );
@@ -291,7 +361,9 @@ describe('board: the lists of its cases, newest first (the sub-resources)', () =
     const { summary } = lists('NCB-IT').cases[CASE_A];
     const afterErasure = {
       ...summary,
-      persons: summary.persons.map((person) => (person.ref === 'P2' ? ({ ref: 'P2', erased: true } as never) : person.ref === 'P4' ? ({ ref: 'P4', restricted: true } as never) : person)),
+      persons: summary.persons.map((person) =>
+        person.ref === 'P2' ? ({ ref: 'P2', erased: true } as never) : person.ref === 'P4' ? ({ ref: 'P4', restricted: true } as never) : person,
+      ),
       documents: summary.documents.map((document) => (document.ref === 'D2' ? ({ ref: 'D2', erased: true } as never) : document)),
     };
     const items = boardItemsOf(afterErasure).filter((item) => item.list === 'persons' || item.list === 'documents');
@@ -321,14 +393,18 @@ describe('board: the lists of its cases, newest first (the sub-resources)', () =
     const name = (index: number) => `${index}`.padEnd(200, '\u0001');
     const events = given(
       ...Array.from({ length: 40 }, (_, index) =>
-        step('case.opened', {
-          title: 'x',
-          documents: [{ ref: 'D1', type: 'passport', number: name(index), status: 'stolen', holderRef: 'P1' }],
-          persons: [{ ref: 'P1', role: 'migrant', familyName: name(index) }],
-          vessels: [{ ref: 'S1', name: name(index) }],
-          vehicles: [{ ref: 'V1', plate: name(index) }],
-          locations: [{ ref: 'L1', name: name(index), lat: 1, lon: 2 }],
-        }, { caseId: `IT-2026-${String(index + 1).padStart(12, '0')}` }),
+        step(
+          'case.opened',
+          {
+            title: 'x',
+            documents: [{ ref: 'D1', type: 'passport', number: name(index), status: 'stolen', holderRef: 'P1' }],
+            persons: [{ ref: 'P1', role: 'migrant', familyName: name(index) }],
+            vessels: [{ ref: 'S1', name: name(index) }],
+            vehicles: [{ ref: 'V1', plate: name(index) }],
+            locations: [{ ref: 'L1', name: name(index), lat: 1, lon: 2 }],
+          },
+          { caseId: `IT-2026-${String(index + 1).padStart(12, '0')}` },
+        ),
       ),
     ).events;
     const board = boardView(fold('NCB-IT', events), HYDRA);

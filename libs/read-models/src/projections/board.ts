@@ -37,7 +37,8 @@ interface Withheld {
   readonly restricted?: true;
 }
 
-export type DocumentItem = { readonly caseId: string; readonly personRef?: string } & Pick<TravelDocument, 'type' | 'number' | 'issuingCountry' | 'status'> & Withheld;
+export type DocumentItem = { readonly caseId: string; readonly personRef?: string } & Pick<TravelDocument, 'type' | 'number' | 'issuingCountry' | 'status'> &
+  Withheld;
 export type VesselItem = { readonly caseId: string } & Pick<Vessel, 'name' | 'imo' | 'flag'>;
 export type VehicleItem = { readonly caseId: string } & Pick<Vehicle, 'plate' | 'registrationCountry'>;
 export type LocationItem = { readonly caseId: string } & Pick<Location, 'kind' | 'name' | 'country' | 'lat' | 'lon'>;
@@ -189,7 +190,12 @@ export function boardView(state: BoardState, board: BoardIdentity): Board {
 }
 
 /** One whole list of the board, newest first, filtered: what its pages put together give. */
-export function boardList<List extends BoardListName>(state: BoardState, board: Omit<BoardIdentity, 'members'>, list: List, filter: BoardListFilter = {}): BoardListItems[List][] {
+export function boardList<List extends BoardListName>(
+  state: BoardState,
+  board: Omit<BoardIdentity, 'members'>,
+  list: List,
+  filter: BoardListFilter = {},
+): BoardListItems[List][] {
   return boardCases(state, board.kind, board.id)
     .flatMap(({ summary }) => boardItemsOf(summary))
     .filter((item) => item.list === list && matchesBoardListFilter(item, filter))
@@ -261,7 +267,12 @@ export interface BoardContribution {
 /** A board's figures without its items, kept as running totals over its cases. */
 export interface BoardTotals {
   readonly cases: Board['cases'];
-  readonly counts: { readonly byCrimeArea: Counts<string>; readonly byRoute: Counts<string>; readonly byMessageType: Counts<string>; readonly byPriority: Counts<string> };
+  readonly counts: {
+    readonly byCrimeArea: Counts<string>;
+    readonly byRoute: Counts<string>;
+    readonly byMessageType: Counts<string>;
+    readonly byPriority: Counts<string>;
+  };
   readonly persons: { readonly byRole: Counts<string> };
   readonly interceptions: Board['interceptions'];
   readonly listTotals: ListTotals;
@@ -358,8 +369,16 @@ interface RecentListItems {
  * (at least as many as the answer shows): the same as boardView of its cases.
  */
 export function boardOf(board: BoardIdentity, totals: BoardTotals, newest: RecentLists): Board {
-  const sorted = <Key extends string>(counts: Counts<string>) => Object.fromEntries(Object.keys(counts).sort().map((key) => [key, counts[key]])) as Counts<Key>;
-  const recent = <List extends RecentListName>(list: List): RecentItems<RecentListItems[List]> => ({ total: totals.listTotals[list], recent: recentWithin(newest[list]) });
+  const sorted = <Key extends string>(counts: Counts<string>) =>
+    Object.fromEntries(
+      Object.keys(counts)
+        .sort()
+        .map((key) => [key, counts[key]]),
+    ) as Counts<Key>;
+  const recent = <List extends RecentListName>(list: List): RecentItems<RecentListItems[List]> => ({
+    total: totals.listTotals[list],
+    recent: recentWithin(newest[list]),
+  });
   return {
     id: board.id,
     kind: board.kind,
@@ -447,8 +466,11 @@ const withheldOf = (item: object): Withheld => pick(item as Withheld, ['erased',
 /** Every item of a case in the lists of its boards. */
 export function boardItemsOf(summary: CaseSummary): BoardItem[] {
   const { caseId, lastActivityAt } = summary;
-  const itemsOf = <Source>(list: BoardListName, sources: readonly Source[], read: (source: Source) => Omit<BoardItem, 'list' | 'caseId' | 'lastActivityAt' | 'index'>) =>
-    sources.map((source, index): BoardItem => ({ list, caseId, lastActivityAt, index, ...read(source) }));
+  const itemsOf = <Source>(
+    list: BoardListName,
+    sources: readonly Source[],
+    read: (source: Source) => Omit<BoardItem, 'list' | 'caseId' | 'lastActivityAt' | 'index'>,
+  ) => sources.map((source, index): BoardItem => ({ list, caseId, lastActivityAt, index, ...read(source) }));
   return [
     ...itemsOf('documents', summary.documents, (document) => ({
       facet: document.status ?? null,

@@ -45,13 +45,25 @@ describe('case summary: merging reports', () => {
       summary: 'The organiser turns out to lead the network.',
       crimeAreas: ['migrant_smuggling', 'money_laundering'],
       route: { name: 'western_mediterranean', legs: [{ from: { country: 'MA' }, to: { country: 'ES' }, mode: 'sea', conveyance: 'rubber_dinghy' }] },
-      persons: [{ ref: 'P1', role: 'leader' }, { ref: 'P3', role: 'driver' }],
+      persons: [
+        { ref: 'P1', role: 'leader' },
+        { ref: 'P3', role: 'driver' },
+      ],
       documents: [{ ref: 'D1', status: 'genuine' }],
       payments: [{ method: 'cash', amount: 500, currency: 'EUR', payerRef: 'P2', payeeRef: 'P3' }],
       migrants: { count: 45 },
     }),
     step('information.requested', { question: 'Is AL AMAL known to you?', to: ['NCB-GR'] }),
-    step('information.provided', { vessels: [{ ref: 'S1', flag: 'TN' }, { ref: 'S2', name: 'NOUR' }] }, { inReplyTo: fixtureMessageId(3) }),
+    step(
+      'information.provided',
+      {
+        vessels: [
+          { ref: 'S1', flag: 'TN' },
+          { ref: 'S2', name: 'NOUR' },
+        ],
+      },
+      { inReplyTo: fixtureMessageId(3) },
+    ),
   );
   const summary = whenReadBy('NCB-IT', history)!;
 
@@ -91,7 +103,13 @@ describe('case summary: interceptions, links, groups, closing', () => {
     const history = given(
       opened,
       step('interception.reported', exampleMessage('interception.reported').body),
-      step('interception.reported', { occurredAt: '2026-03-13T01:00:00Z', location: { country: 'IT' }, mode: 'sea', conveyance: 'rubber_dinghy', migrants: { count: 12 } }),
+      step('interception.reported', {
+        occurredAt: '2026-03-13T01:00:00Z',
+        location: { country: 'IT' },
+        mode: 'sea',
+        conveyance: 'rubber_dinghy',
+        migrants: { count: 12 },
+      }),
     );
     expect(whenReadBy('NCB-IT', history)!.interceptions).toEqual([
       { occurredAt: '2026-03-12T04:15:00+01:00', migrants: 41, deaths: 1, missing: 3 },

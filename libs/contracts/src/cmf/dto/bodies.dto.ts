@@ -64,4 +64,3 @@ export class CaseClosedBodyDto {
   mergedInto?: string;
   @Optional() @IsText(FREE_TEXT_MAX_LENGTH) note?: string;
 }
-

@@ -2,16 +2,7 @@ import { SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH } from '../limits';
 import { IsList, IsOneOf, IsText, Nested, NestedList, Optional, RequiredWhen } from '../validation/fields';
 import { CRIME_AREAS } from '../vocabularies';
 import type { CrimeArea } from '../vocabularies';
-import {
-  LocationDto,
-  MigrantsDto,
-  PaymentDto,
-  PersonDto,
-  RouteDto,
-  TravelDocumentDto,
-  VehicleDto,
-  VesselDto,
-} from './case-items.dto';
+import { LocationDto, MigrantsDto, PaymentDto, PersonDto, RouteDto, TravelDocumentDto, VehicleDto, VesselDto } from './case-items.dto';
 
 /**
  * The body of case.opened, case.updated and information.provided. Every field is optional except `title` on

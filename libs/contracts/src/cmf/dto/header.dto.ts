@@ -27,15 +27,7 @@ import {
   MESSAGE_TYPES,
   PRIORITIES,
 } from '../vocabularies';
-import type {
-  CmfSchemaVersion,
-  DistributionScope,
-  EvaluationInformation,
-  EvaluationSource,
-  HandlingCode,
-  MessageType,
-  Priority,
-} from '../vocabularies';
+import type { CmfSchemaVersion, DistributionScope, EvaluationInformation, EvaluationSource, HandlingCode, MessageType, Priority } from '../vocabularies';
 
 export class HandlingDto {
   @Required() @IsOneOf(HANDLING_CODES) code: HandlingCode;

@@ -37,7 +37,11 @@ describe('the CMF/1 DTOs', () => {
   it('declare for every field whether it must be present (Required, Optional or RequiredWhen)', () => {
     const undeclared = dtos.flatMap((dto) => {
       const model = dtoModelOf(dto);
-      const declared = new Set(valueRulesOf(model).filter((field) => field.presence !== undefined).map((field) => field.property));
+      const declared = new Set(
+        valueRulesOf(model)
+          .filter((field) => field.presence !== undefined)
+          .map((field) => field.property),
+      );
       return [...model.properties].filter((property) => !declared.has(property)).map((property) => `${dto.name}.${property}`);
     });
     expect(undeclared).toEqual([]);

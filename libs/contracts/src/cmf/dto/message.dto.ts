@@ -1,12 +1,6 @@
 import { DtoClass, Nested, NestedByMessageType, NonEmptyCaseReport, Required } from '../validation/fields';
 import { MESSAGE_TYPES, MessageType } from '../vocabularies';
-import {
-  CaseAssignedBodyDto,
-  CaseClosedBodyDto,
-  CaseLinkedBodyDto,
-  InformationRequestedBodyDto,
-  InterceptionReportedBodyDto,
-} from './bodies.dto';
+import { CaseAssignedBodyDto, CaseClosedBodyDto, CaseLinkedBodyDto, InformationRequestedBodyDto, InterceptionReportedBodyDto } from './bodies.dto';
 import { CaseReportDto } from './case-report.dto';
 import { CmfHeaderDto } from './header.dto';
 

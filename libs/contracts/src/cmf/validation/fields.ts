@@ -24,17 +24,7 @@ import { REF_MAX_LENGTH } from '../limits';
 import { isMessageType, isOneOf, MessageType } from '../vocabularies';
 import { isJsonObject } from './json';
 import { messageHeaderOf, receiptTimeOf } from './message-tree';
-import {
-  applyRule,
-  composeDecorators,
-  declarePresence,
-  EachOption,
-  fieldRulesOf,
-  isAbsentValue,
-  JsonSchema,
-  Rule,
-  schemaRef,
-} from './rule';
+import { applyRule, composeDecorators, declarePresence, EachOption, fieldRulesOf, isAbsentValue, JsonSchema, Rule, schemaRef } from './rule';
 
 /** The property decorators the CMF/1 DTOs are written with; each wraps one or more rules. */
 
@@ -60,9 +50,7 @@ export function Optional(): PropertyDecorator {
 }
 
 /** A condition on the other fields of the object holding a field. */
-export type HolderCondition =
-  | { readonly sibling: string; readonly in: readonly string[] }
-  | { readonly siblingAbsent: string };
+export type HolderCondition = { readonly sibling: string; readonly in: readonly string[] } | { readonly siblingAbsent: string };
 /** A condition on the message's `header.type`, for a field of a message body. */
 export type MessageTypeCondition = { readonly messageType: readonly MessageType[] };
 /** The condition under which a field is required or not allowed. */
@@ -102,11 +90,7 @@ export interface RequiredWhenOptions {
 }
 
 /** Required when `condition` holds, reported with rule `ruleName`; otherwise optional. */
-export function RequiredWhen(
-  condition: FieldCondition,
-  ruleName: string,
-  options: RequiredWhenOptions = {},
-): PropertyDecorator {
+export function RequiredWhen(condition: FieldCondition, ruleName: string, options: RequiredWhenOptions = {}): PropertyDecorator {
   const acceptsNull = options.nullable ?? false;
   const requiredThen = (property: string): JsonSchema => ({
     required: [property],
@@ -184,11 +168,7 @@ function maxLength(limit: number): Rule {
 
 /** A non-empty string of at most `limit` characters. */
 export function IsText(limit: number, options: EachOption = {}): PropertyDecorator {
-  return composeDecorators(
-    applyRule(stringType, options),
-    applyRule(nonEmptyText, options),
-    applyRule(maxLength(limit), options),
-  );
+  return composeDecorators(applyRule(stringType, options), applyRule(nonEmptyText, options), applyRule(maxLength(limit), options));
 }
 
 /** A reference to a list item of the case (`P1`, `D2`). */
@@ -208,13 +188,7 @@ export function IsOneOf(values: readonly string[], options: EachOption = {}): Pr
 }
 
 /** A string rule whose JSON Schema lives in a shared definition. */
-function definedStringRule(
-  name: string,
-  message: string,
-  test: (value: unknown) => boolean,
-  definition: string,
-  definitionSchema: JsonSchema,
-): Rule {
+function definedStringRule(name: string, message: string, test: (value: unknown) => boolean, definition: string, definitionSchema: JsonSchema): Rule {
   return {
     name,
     kind: 'value',
@@ -242,13 +216,10 @@ export const IsCurrencyCode = stringRuleDecorator(
 );
 
 export const IsPartyCode = stringRuleDecorator(
-  definedStringRule(
-    'party_code',
-    'must be a party code: NCB- and an ISO 3166-1 alpha-2 country code, or an agency code',
-    isPartyCode,
-    'PartyCode',
-    { maxLength: PARTY_CODE_MAX_LENGTH, pattern: PARTY_CODE_PATTERN },
-  ),
+  definedStringRule('party_code', 'must be a party code: NCB- and an ISO 3166-1 alpha-2 country code, or an agency code', isPartyCode, 'PartyCode', {
+    maxLength: PARTY_CODE_MAX_LENGTH,
+    pattern: PARTY_CODE_PATTERN,
+  }),
 );
 
 export const IsCaseId = stringRuleDecorator(
@@ -266,27 +237,19 @@ export const IsOperationId = stringRuleDecorator(
 );
 
 export const IsTaskForceId = stringRuleDecorator(
-  definedStringRule(
-    'task_force_id',
-    'must be a task force id: OTF- and upper-case letters, digits, dashes',
-    isTaskForceId,
-    'TaskForceId',
-    { maxLength: TASK_FORCE_ID_MAX_LENGTH, pattern: TASK_FORCE_ID_PATTERN },
-  ),
+  definedStringRule('task_force_id', 'must be a task force id: OTF- and upper-case letters, digits, dashes', isTaskForceId, 'TaskForceId', {
+    maxLength: TASK_FORCE_ID_MAX_LENGTH,
+    pattern: TASK_FORCE_ID_PATTERN,
+  }),
 );
 
-export const IsUuid = stringRuleDecorator(
-  definedStringRule('uuid', 'must be a UUID', isUuid, 'Uuid', { format: 'uuid', pattern: UUID_PATTERN }),
-);
+export const IsUuid = stringRuleDecorator(definedStringRule('uuid', 'must be a UUID', isUuid, 'Uuid', { format: 'uuid', pattern: UUID_PATTERN }));
 
 export const IsDateTime = stringRuleDecorator(
-  definedStringRule(
-    'date_time',
-    'must be an RFC 3339 date-time with an offset (Z or ±hh:mm) naming a real day and time',
-    isDateTime,
-    'DateTime',
-    { format: 'date-time', pattern: DATE_TIME_PATTERN },
-  ),
+  definedStringRule('date_time', 'must be an RFC 3339 date-time with an offset (Z or ±hh:mm) naming a real day and time', isDateTime, 'DateTime', {
+    format: 'date-time',
+    pattern: DATE_TIME_PATTERN,
+  }),
 );
 
 export const IsCalendarDate = stringRuleDecorator(
@@ -491,8 +454,7 @@ export function NonEmptyCaseReport(caseReportTypes: () => readonly MessageType[]
     name: 'empty_report',
     kind: 'value',
     message: 'a case report must contain at least one field',
-    test: (body, message) =>
-      !isOneOf(caseReportTypes(), messageHeaderOf(message)?.type) || !isJsonObject(body) || Object.keys(body).length > 0,
+    test: (body, message) => !isOneOf(caseReportTypes(), messageHeaderOf(message)?.type) || !isJsonObject(body) || Object.keys(body).length > 0,
     holderSchema: (property) => ({
       if: messageTypeIf(caseReportTypes()),
       then: { properties: { [property]: { type: 'object', minProperties: 1 } } },

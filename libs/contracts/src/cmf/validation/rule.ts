@@ -100,8 +100,7 @@ export function fieldRulesOf(prototype: object, property: string, each = false):
     options: { each },
     validator: {
       // class-validator hands item rules the whole value when it is not a list: the list's own type rule reports that.
-      validate: (value: unknown, args: ValidationArguments) =>
-        (each && !Array.isArray(args.value)) || fieldRules.passes(value, args.object),
+      validate: (value: unknown, args: ValidationArguments) => (each && !Array.isArray(args.value)) || fieldRules.passes(value, args.object),
     },
   });
   return fieldRules;

@@ -13,11 +13,7 @@ const builtInRules: Readonly<Record<string, Pick<RankedViolation, 'rule' | 'kind
 };
 
 /** The violations of a class-validator error tree, each at the path of the failing value or list item. */
-export function validationErrorViolations(
-  errors: readonly ValidationError[],
-  holderPath = '',
-  holderIsList = false,
-): RankedViolation[] {
+export function validationErrorViolations(errors: readonly ValidationError[], holderPath = '', holderIsList = false): RankedViolation[] {
   const violations: RankedViolation[] = [];
   for (const error of errors) {
     const path = holderIsList ? itemPath(holderPath, error.property) : fieldPath(holderPath, error.property);
@@ -33,14 +29,14 @@ export function validationErrorViolations(
 
 function constraintViolations(error: ValidationError, path: string, constraintName: string): RankedViolation[] {
   const holder = error.target as object | undefined;
-  const fieldRules = holder && dtoModelOf(holder.constructor as DtoClass).rules.get(error.property)?.get(constraintName);
+  const fieldRules =
+    holder &&
+    dtoModelOf(holder.constructor as DtoClass)
+      .rules.get(error.property)
+      ?.get(constraintName);
   if (!holder || !fieldRules) {
     const builtIn = builtInRules[constraintName];
-    return [
-      builtIn
-        ? { path, ...builtIn }
-        : { path, rule: constraintName, kind: 'value', message: error.constraints?.[constraintName] ?? '' },
-    ];
+    return [builtIn ? { path, ...builtIn } : { path, rule: constraintName, kind: 'value', message: error.constraints?.[constraintName] ?? '' }];
   }
   if (!fieldRules.each) return valueViolations(fieldRules, error.value, holder, path);
   const list = error.value;

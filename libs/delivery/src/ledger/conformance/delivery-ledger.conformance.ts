@@ -385,10 +385,7 @@ function to(parties: readonly string[], ...payloads: DeliveryPayload[]): Deliver
   return payloads.flatMap((each) => parties.map((party) => ({ party, payload: each })));
 }
 
-function batch(
-  deliveries: readonly Delivery[],
-  options: { checkpoint: string; channel?: DeliveryChannelKind; deliveredAt?: string },
-): DispatchedBatch {
+function batch(deliveries: readonly Delivery[], options: { checkpoint: string; channel?: DeliveryChannelKind; deliveredAt?: string }): DispatchedBatch {
   return { deliveries, channel: options.channel ?? 'kafka', deliveredAt: options.deliveredAt ?? T1, checkpoint: options.checkpoint };
 }
 
