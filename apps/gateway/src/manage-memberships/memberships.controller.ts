@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { GroupNotFound, MembershipChangedMeanwhile, NotAnAdmin } from '@cmx/errors';
 import { EVENT_STORE, EventStore, JsonObject } from '@cmx/event-store';
 import { GroupKind, MEMBERSHIP_CHANGED, MembershipChangedData, MEMBERSHIPS_STREAM, PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { Actor, ApiCaller, ApiRefusals, AuditTrail, CallerParty, MembershipFollower, RequestActor } from '@cmx/platform';
-import { MEMBERSHIP_CHANGE_SCHEMA, MEMBERSHIPS_SCHEMA } from './memberships.openapi';
+import { ApiMembershipChange, MEMBERSHIPS_SCHEMA } from './memberships.openapi';
 import { parseMembershipChange } from './parse-membership-change';
 
 export interface Group {
@@ -47,45 +47,13 @@ export class MembershipsController {
   }
 
   @Put('operations/:id/members')
-  @ApiOperation({
-    summary: 'Change the members of an operation',
-    description: "Admins only (the parties file's `admins`). Answers the memberships after the change.",
-  })
-  @ApiParam({ name: 'id', description: 'The operation id', schema: { type: 'string' } })
-  @ApiBody({ required: true, schema: MEMBERSHIP_CHANGE_SCHEMA })
-  @ApiResponse({ status: 200, description: 'The memberships after the change', schema: MEMBERSHIPS_SCHEMA })
-  @ApiRefusals([
-    'invalid_json',
-    'invalid_membership',
-    'not_an_admin',
-    'group_not_found',
-    'membership_changed_meanwhile',
-    'payload_too_large',
-    'unsupported_media_type',
-    'audit_unavailable',
-  ])
+  @ApiMembershipChange('operation')
   changeOperation(@Param('id') id: string, @Body() body: unknown, @Actor() caller: RequestActor): Promise<Memberships> {
     return this.change('operation', id, body, caller);
   }
 
   @Put('task-forces/:id/members')
-  @ApiOperation({
-    summary: 'Change the members of a task force',
-    description: "Admins only (the parties file's `admins`). Answers the memberships after the change.",
-  })
-  @ApiParam({ name: 'id', description: 'The task force id', schema: { type: 'string' } })
-  @ApiBody({ required: true, schema: MEMBERSHIP_CHANGE_SCHEMA })
-  @ApiResponse({ status: 200, description: 'The memberships after the change', schema: MEMBERSHIPS_SCHEMA })
-  @ApiRefusals([
-    'invalid_json',
-    'invalid_membership',
-    'not_an_admin',
-    'group_not_found',
-    'membership_changed_meanwhile',
-    'payload_too_large',
-    'unsupported_media_type',
-    'audit_unavailable',
-  ])
+  @ApiMembershipChange('task force')
   changeTaskForce(@Param('id') id: string, @Body() body: unknown, @Actor() caller: RequestActor): Promise<Memberships> {
     return this.change('taskForce', id, body, caller);
   }

@@ -1,4 +1,6 @@
-import { arrayOf, namedSchema, PARTY_CODE } from '@cmx/platform';
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { ApiRefusals, arrayOf, namedSchema, PARTY_CODE } from '@cmx/platform';
 import { MAX_MEMBERS } from './parse-membership-change';
 
 const GROUP_SCHEMA = namedSchema('Group', {
@@ -34,3 +36,25 @@ export const MEMBERSHIP_CHANGE_SCHEMA = namedSchema('MembershipChange', {
   required: ['members'],
   additionalProperties: false,
 });
+
+/** PUT /v1/admin/{operations|task-forces}/{id}/members, for `group` ("operation" or "task force"). */
+export const ApiMembershipChange = (group: 'operation' | 'task force') =>
+  applyDecorators(
+    ApiOperation({
+      summary: `Change the members of ${group === 'operation' ? 'an operation' : 'a task force'}`,
+      description: "Admins only (the parties file's `admins`). Answers the memberships after the change.",
+    }),
+    ApiParam({ name: 'id', description: `The ${group} id`, schema: { type: 'string' } }),
+    ApiBody({ required: true, schema: MEMBERSHIP_CHANGE_SCHEMA }),
+    ApiResponse({ status: 200, description: 'The memberships after the change', schema: MEMBERSHIPS_SCHEMA }),
+    ApiRefusals([
+      'invalid_json',
+      'invalid_membership',
+      'not_an_admin',
+      'group_not_found',
+      'membership_changed_meanwhile',
+      'payload_too_large',
+      'unsupported_media_type',
+      'audit_unavailable',
+    ]),
+  );
