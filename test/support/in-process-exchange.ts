@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, createJsonLog, loadConfig, startGrpcServer } from '@cmx/platform';
+import { createHttpApp, createJsonLog, loadConfig, startGrpcServer, useJsonLogEverywhere } from '@cmx/platform';
 import { freePort } from './free-port';
 import { ExchangeModule } from '../../apps/exchange/src/exchange.module';
 import { testSigningKeyFile } from './audit-signing-key';
@@ -30,7 +30,9 @@ export async function startInProcessExchange(env: Record<string, string> = {}): 
     ...(embedded ? {} : { AUDIT_SIGNING_KEY_FILE: testSigningKeyFile() }),
     ...env,
   });
-  const app = await createHttpApp(ExchangeModule.forRoot(config), createJsonLog('case-exchange', config.logLevel));
+  const jsonLog = createJsonLog('case-exchange', config.logLevel);
+  useJsonLogEverywhere(jsonLog);
+  const app = await createHttpApp(ExchangeModule.forRoot(config), jsonLog);
   const grpcPort = await freePort();
   await startGrpcServer(app, '127.0.0.1', grpcPort);
   await app.listen(0, '127.0.0.1');
