@@ -23,12 +23,29 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a built service (`npm run build` first) and waits until its /health answers 200. */
+/**
+ * Starts a built service (`npm run build` first) and waits until its /health answers 200.
+ * A port found free can be taken by another process before the service binds it (an outgoing
+ * connection's ephemeral port, another worker's service): then it starts again on fresh ports.
+ */
 export async function startServiceProcess(service: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
   const main = serviceMain(service);
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnFreshPorts(service, main, env);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 5) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnFreshPorts(service: ServiceName, main: string, env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
-  const grpcPort = await freePort();
+  let grpcPort = await freePort();
+  while (grpcPort === port) grpcPort = await freePort();
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(), ...env, PORT: String(port), GRPC_PORT: String(grpcPort), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +61,10 @@ export async function startServiceProcess(service: ServiceName, env: Record<stri
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      const message = `${service} exited with ${child.exitCode}:\n${output}`;
+      throw output.includes('EADDRINUSE') ? new PortTakenError(message) : new Error(message);
+    }
     try {
       if ((await fetch(`${baseUrl}/health`)).status === 200) break;
     } catch {
