@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { Kafka, logLevel } from 'kafkajs';
-import { CmfMessage, MESSAGE_TYPES, MessageType, PRIORITIES, validateCmfMessage } from '@cmx/contracts';
+import { CmfMessage, MESSAGE_TYPES, PRIORITIES, validateCmfMessage } from '@cmx/contracts';
 import { exampleMessage } from '@cmx/contracts/testing';
 import { AnyCaseEvent, CaseState, caseStreamName, decide, decideProtection, evolve, initialCaseState } from '@cmx/case-domain';
 import {
@@ -43,7 +43,7 @@ const sorted = (values: Iterable<string>) => [...values].sort();
 const headersOf = (payload: DeliveryPayload): Record<string, string | number> => deliveryHeaders(payload);
 
 /**
- * One case through the exchange's own domain and dispatcher functions: a message of every CMF/1 type, decided in
+ * One case through the exchange’s own domain and dispatcher functions: a message of every CMF/1 type, decided in
  * order, each turned into deliveries by deliveriesOf; then erasures of a person and of the whole case, each turned
  * into notices by erasureNoticesOf for the parties that received the messages concerned.
  */
@@ -70,18 +70,7 @@ function deliveriesThroughTheDispatcher(): { messages: Delivery[]; personNotices
   const subscriptions = new SubscriptionBook();
   const messages: Delivery[] = [];
   let requestId = '';
-  const order: MessageType[] = [
-    'case.opened',
-    'case.updated',
-    'case.linked',
-    'case.assigned',
-    'interception.reported',
-    'information.requested',
-    'information.provided',
-    'case.closed',
-  ];
-  expect(sorted(order)).toEqual(sorted(MESSAGE_TYPES));
-  for (const type of order) {
+  for (const type of MESSAGE_TYPES) {
     const example = exampleMessage(type);
     const messageId = randomUUID();
     const header = {

@@ -78,6 +78,20 @@ export const RECIPIENT_SCHEMA = namedSchema('Recipient', {
   required: ['party', 'channel', 'deliveredAt', 'acknowledgedAt'],
 });
 
+/** The fields a timeline entry and a delivery share, in the order the documents list them. */
+const MESSAGE_ENTRY_PROPERTIES: Record<string, OpenApiSchema> = {
+  caseVersion: { type: 'integer', minimum: 1 },
+  messageId: MESSAGE_ID,
+  type: { type: 'string' },
+  sender: PARTY_CODE,
+  sentAt: DATE_TIME,
+  receivedAt: DATE_TIME,
+  priority: { type: 'string' },
+  handling: cmfSchema('Handling'),
+  evaluation: cmfSchema('Evaluation'),
+  body: { type: 'object' },
+};
+
 /** A timeline entry: a message of a case, or an erasure, a restriction or its lifting. */
 export const TIMELINE_ENTRY_SCHEMA = namedSchema('TimelineEntry', {
   type: 'object',
@@ -86,16 +100,8 @@ export const TIMELINE_ENTRY_SCHEMA = namedSchema('TimelineEntry', {
     'ones as `{ "ref": "P2", "restricted": true }` except for the case owner); an erasure, restriction or its lifting has no sentAt, priority, ' +
     'handling or evaluation and a body `{ personRefs | wholeCase, reason, legalBasis, messageIds }`. `recipients` only on the caller’s own entries.',
   properties: {
-    caseVersion: { type: 'integer', minimum: 1 },
-    messageId: MESSAGE_ID,
+    ...MESSAGE_ENTRY_PROPERTIES,
     type: { type: 'string', description: 'A CMF/1 message type, or case.erased, case.restricted, case.restriction_lifted' },
-    sender: PARTY_CODE,
-    sentAt: DATE_TIME,
-    receivedAt: DATE_TIME,
-    priority: { type: 'string' },
-    handling: cmfSchema('Handling'),
-    evaluation: cmfSchema('Evaluation'),
-    body: { type: 'object' },
     recipients: arrayOf(RECIPIENT_SCHEMA),
   },
   required: ['caseVersion', 'messageId', 'type', 'sender', 'receivedAt', 'body'],
@@ -110,16 +116,7 @@ export const DELIVERY_SCHEMA = namedSchema('Delivery', {
   properties: {
     caseId: CASE_ID,
     position: STORE_POSITION,
-    caseVersion: { type: 'integer', minimum: 1 },
-    messageId: MESSAGE_ID,
-    type: { type: 'string' },
-    sender: PARTY_CODE,
-    sentAt: DATE_TIME,
-    receivedAt: DATE_TIME,
-    priority: { type: 'string' },
-    handling: cmfSchema('Handling'),
-    evaluation: cmfSchema('Evaluation'),
-    body: { type: 'object' },
+    ...MESSAGE_ENTRY_PROPERTIES,
     personRefs: arrayOf({ type: 'string' }),
     wholeCase: { type: 'boolean', enum: [true] },
     messageIds: arrayOf(MESSAGE_ID),
