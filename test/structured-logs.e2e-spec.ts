@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { erasureRequest, projectionsCaughtUp, tokensIn, uniquePhone, uniqueToken } from './support/erasure';
-import { ExchangeClient } from './support/exchange-client';
+import { ExchangeClient, type HttpAnswer } from './support/exchange-client';
 import { messageOf, newCaseId } from './support/messages';
 import { startExchangeProcess, type ServiceProcess } from './support/service-process';
 
@@ -38,6 +38,7 @@ describe('structured logs', () => {
   };
   const caseId = newCaseId();
   const requestIds: Record<string, string | null> = {};
+  const refusals: HttpAnswer[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cmx-logs-'));
@@ -76,7 +77,14 @@ describe('structured logs', () => {
     });
     const refused = await owner.post(refusedMessage);
     expect(refused.status).toBe(400);
+    refusals.push(refused);
     requestIds.refused = refused.headers.get('x-request-id');
+
+    // Refused before it is read as a message: a body that is not JSON, on the HTTP route and as a batch line
+    // (a batch with one line of JSON is answered line by line).
+    const notJson = `${values.familyName} ${values.givenNames}, ${DATE_OF_BIRTH}, ${values.phone}`;
+    refusals.push(await owner.request('POST', '/v1/messages', notJson, { 'content-type': 'application/json' }));
+    refusals.push(await owner.request('POST', '/v1/messages:batch', `${notJson}\n{}\n`, { 'content-type': 'application/x-ndjson' }));
 
     const reader = new ExchangeClient(exchange.baseUrl, 'NCB-GR');
     expect((await reader.timeline(caseId)).status).toBe(200);
@@ -124,6 +132,15 @@ describe('structured logs', () => {
     expect(requests).toContainEqual(expect.objectContaining({ party: null, route: '/v1/cases/:caseId/timeline', status: 401 }));
     expect(requests).toContainEqual(expect.objectContaining({ party: 'NCB-IT', method: 'POST', route: '/v1/cases/:caseId/erasures', status: 201 }));
     expect(requests.every((line) => !String(line.route).includes(caseId))).toBe(true);
+  });
+
+  it('answers the refusals without the values they refused', () => {
+    expect(refusals.map((answer) => answer.status)).toEqual([400, 400, 200]);
+    expect(refusals[1].body.error).toBe('invalid_json');
+    const answers = JSON.stringify(refusals.map((answer) => answer.body));
+    expect(answers).toContain('invalid_json');
+    // JSON.parse quotes the first ten characters of a body it cannot read: no value, not even its start.
+    for (const value of [...Object.values(values), DATE_OF_BIRTH]) expect(answers).not.toContain(value.slice(0, 8));
   });
 
   it('holds no value of a person, on stdout or stderr', () => {

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DispatcherModule } from '@cmx/dispatcher/dispatcher.module';
 import { ProjectorModule } from '@cmx/projector/projector.module';
 import { DELIVERY_LEDGER, DeliveryLedger } from '@cmx/delivery';
-import { createJsonLog, EngineProbes, loadConfig, NestJsonLogger, PlatformModule, useJsonLogEverywhere } from '@cmx/platform';
+import { createJsonLog, EngineProbes, errorText, loadConfig, NestJsonLogger, PlatformModule, useJsonLogEverywhere } from '@cmx/platform';
 import type { BackgroundMessage, BackgroundStatus } from './background-messages';
 
 /**
@@ -43,6 +43,6 @@ async function statusOf(probes: EngineProbes): Promise<BackgroundStatus> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(errorText(error));
   process.exit(1);
 });

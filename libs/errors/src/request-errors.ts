@@ -1,3 +1,4 @@
+import { maskValues } from './mask-values';
 import { ExchangeError, FieldViolation } from './exchange-error';
 
 export class MissingCredentials extends ExchangeError {
@@ -17,7 +18,7 @@ export class InvalidCredentials extends ExchangeError {
 export class InvalidJson extends ExchangeError {
   readonly code = 'invalid_json';
   constructor(reason: string) {
-    super(`The request body is not valid JSON: ${reason}`);
+    super(`The request body is not valid JSON: ${maskValues(reason)}`);
   }
 }
 

@@ -5,7 +5,7 @@ import { PartiesFileInvalid } from '@cmx/parties';
 import { ConfigError, DEMO_PARTIES_FILE, ExchangeConfig, loadConfig } from './config/exchange-config';
 import { startGrpcServer } from './grpc/grpc-transport';
 import { createHttpApp } from './http/create-http-app';
-import { createJsonLog, useJsonLogEverywhere } from './logging';
+import { createJsonLog, errorText, useJsonLogEverywhere } from './logging';
 
 export interface ServiceOptions {
   /** Serves its gRPC methods (proto/cmx/v1) on GRPC_PORT too. */
@@ -36,7 +36,7 @@ export function bootstrapService(name: string, rootModule: (config: ExchangeConf
     // One plain line on stderr: the process did not start, and a bad LOG_LEVEL may be the reason.
     if (error instanceof ConfigError) console.error(`config error: ${error.message}`);
     else if (error instanceof PartiesFileInvalid) console.error(`config error: CASE_EXCHANGE_PARTIES=${error.message}`);
-    else console.error(error);
+    else console.error(errorText(error));
     process.exit(1);
   });
 }

@@ -9,6 +9,7 @@ import { PostgresSqlDatabase, READ_MODEL_DATABASE, SqlDatabase, SqliteSqlDatabas
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { KEY_STORE, KeyStore, OpeningEventStore, PERSONAL_DATA_VAULT, PersonalDataVault, PostgresKeyStore, SqliteKeyStore } from '@cmx/personal-data';
 import { AUDIT_RECORDER, AuditTrail } from './audit/audit-trail';
+import { errorMessage } from './logging/logged-error';
 import { checkpointPolicy, embeddedLedgerFile, openAuditLog, openSigningKey } from './audit/open-audit-log';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { Authenticator } from './auth/authenticator';
@@ -170,7 +171,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     }
     // A quarter of the period, so that a checkpoint comes due at most a quarter late.
     this.recorder.startCheckpointTimer(Math.max(250, Math.floor(this.config.audit.checkpointEveryMs / 4)), (error) =>
-      this.logger.error(`audit checkpoint not signed: ${(error as Error)?.message ?? String(error)}`),
+      this.logger.error(`audit checkpoint not signed: ${errorMessage(error)}`),
     );
   }
 

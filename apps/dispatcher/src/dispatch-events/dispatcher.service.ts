@@ -4,7 +4,7 @@ import { CaseProtectionData, isCaseProtectionEventType } from '@cmx/case-domain'
 import { BatchedSubscription, EVENT_STORE, EventStore, StoredEvent } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
-import { AuditTrail, CLOCK, Clock, DISPATCHER_LAG_SECTION, EngineProbes, ExchangeMetrics } from '@cmx/platform';
+import { AuditTrail, CLOCK, Clock, DISPATCHER_LAG_SECTION, EngineProbes, errorText, ExchangeMetrics } from '@cmx/platform';
 import { SubscriptionBook } from '../subscriptions/subscription-book';
 import { deliveriesOf } from './deliveries-of';
 import { disclosuresOf } from './disclosures-of';
@@ -125,7 +125,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** A dispatcher that cannot deliver stops: its supervisor restarts it and it resumes from the checkpoint. */
   private fail(error: unknown): never {
-    this.logger.error(`dispatching stopped: ${(error as Error)?.stack ?? String(error)}`);
+    this.logger.error(`dispatching stopped: ${errorText(error)}`);
     process.exit(1);
   }
 }

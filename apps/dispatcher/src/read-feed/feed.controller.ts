@@ -9,6 +9,7 @@ import {
   ApiCaller,
   ApiRefusals,
   AuditTrail,
+  errorText,
   EXCHANGE_CONFIG,
   ExchangeConfig,
   ExchangeMetrics,
@@ -95,7 +96,7 @@ export class FeedController {
     await streamFeed(reply.raw, { ledger: this.ledger, party, after, pageSize: limit, heartbeatMs: this.config.feedHeartbeatMs, beforeSending, open })
       .catch((error: unknown) => {
         // The response has begun: the client sees the stream end, and resumes from its last id.
-        this.logger.error(`feed stream of ${party} ended: ${(error as Error)?.stack ?? String(error)}`);
+        this.logger.error(`feed stream of ${party} ended: ${errorText(error)}`);
         reply.raw.destroy();
       })
       .finally(closed);

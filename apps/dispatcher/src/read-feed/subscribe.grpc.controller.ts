@@ -4,7 +4,7 @@ import { Observable } from 'rxjs';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { DELIVERY_LEDGER, DeliveryLedger, FeedItem } from '@cmx/delivery';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
-import { actorOfCall, AuditTrail, Authenticator, EXCHANGE_CONFIG, ExchangeConfig, GRPC_SERVICE, grpcCallError } from '@cmx/platform';
+import { actorOfCall, AuditTrail, Authenticator, errorMessage, EXCHANGE_CONFIG, ExchangeConfig, GRPC_SERVICE, grpcCallError } from '@cmx/platform';
 import { feedRequest } from './feed-request';
 import { followFeed } from './feed-stream';
 import { openFeedItems } from './open-feed-items';
@@ -83,7 +83,7 @@ export class SubscribeGrpcController {
       },
     ).catch((error: unknown) => {
       // The client sees the call fail, and resumes after its last cursor.
-      this.logger.error(`gRPC subscription of ${party} ended: ${(error as Error)?.message ?? String(error)}`);
+      this.logger.error(`gRPC subscription of ${party} ended: ${errorMessage(error)}`);
       throw error;
     });
   }

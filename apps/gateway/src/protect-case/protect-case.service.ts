@@ -4,7 +4,7 @@ import { AnyCaseEvent, caseStreamName, decideProtection, evolve, initialCaseStat
 import { EVENT_STORE, EventStore, JsonObject } from '@cmx/event-store';
 import { PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
-import { AuditTrail, CLOCK, Clock, RequestActor } from '@cmx/platform';
+import { AuditTrail, CLOCK, Clock, errorMessage, RequestActor } from '@cmx/platform';
 import { CaseStateCache } from '../submit-message/case-state-cache';
 import { CaseWriteQueue } from '../submit-message/case-write-queue';
 import { Receipt, receiptOf } from '../submit-message/receipt';
@@ -74,9 +74,7 @@ export class ProtectCaseService {
           // The erasure is stored: if the keys cannot be changed now, the projector and the dispatcher change them when they meet it.
           await this.vault
             .applyProtection(result.events[0])
-            .catch((error: unknown) =>
-              this.logger.error(`case ${caseId}: ${event.type} stored, keys not yet changed: ${(error as Error)?.message ?? String(error)}`),
-            );
+            .catch((error: unknown) => this.logger.error(`case ${caseId}: ${event.type} stored, keys not yet changed: ${errorMessage(error)}`));
           return receiptOf(result.events[0]);
         }
         if (result.outcome === 'duplicate' || attempt >= MAX_DECIDE_ATTEMPTS)

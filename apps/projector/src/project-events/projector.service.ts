@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
 import { PERSONAL_DATA_VAULT, PersonalDataVault } from '@cmx/personal-data';
-import { EngineProbes, EXCHANGE_CONFIG, ExchangeConfig } from '@cmx/platform';
+import { EngineProbes, errorText, EXCHANGE_CONFIG, ExchangeConfig } from '@cmx/platform';
 import { READ_MODEL_DATABASE, SqlDatabase } from '@cmx/read-models';
 import { newProjection } from './new-projection';
 import { OpenedEvents } from './opened-events';
@@ -46,7 +46,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
 
   /** A projection that cannot write stops the process: its supervisor restarts it and it resumes from the checkpoint. */
   private fail(name: string, error: unknown): never {
-    this.logger.error(`projection ${name} stopped: ${(error as Error)?.stack ?? String(error)}`);
+    this.logger.error(`projection ${name} stopped: ${errorText(error)}`);
     process.exit(1);
   }
 }

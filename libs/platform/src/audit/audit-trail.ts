@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditChannel, AuditOperation, AuditRecord, AuditRecorder, TouchedCase } from '@cmx/audit';
+import { errorMessage } from '../logging/logged-error';
 import type { RequestActor } from './request-actor';
 
 export const AUDIT_RECORDER = Symbol('AUDIT_RECORDER');
@@ -32,7 +33,7 @@ export class AuditTrail {
     try {
       await this.recorder.record(...records);
     } catch (error) {
-      this.logger.error(`audit entry of request ${actor.requestId} not written: ${(error as { cause?: Error }).cause?.message ?? String(error)}`);
+      this.logger.error(`audit entry of request ${actor.requestId} not written: ${errorMessage((error as { cause?: Error }).cause ?? error)}`);
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ExchangeError } from '@cmx/errors';
+import { loggedError } from '../logging/logged-error';
 import { HTTP_STATUS_BY_ERROR_CODE } from './error-status';
 
 export interface ErrorBody {
@@ -24,8 +25,7 @@ export function toErrorResponse(error: unknown, requestId?: string): { status: n
     }
   }
   const errorId = randomUUID();
-  const thrown = error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };
-  logger.error({ msg: 'unexpected error', errorId, ...(requestId ? { requestId } : {}), error: thrown });
+  logger.error({ msg: 'unexpected error', errorId, ...(requestId ? { requestId } : {}), error: loggedError(error) });
   return {
     status: 500,
     headers: {},

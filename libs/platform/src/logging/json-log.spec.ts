@@ -56,3 +56,19 @@ describe('NestJsonLogger', () => {
     expect(verbose.lines[0]).toEqual(expect.objectContaining({ level: 'trace', msg: 'traced' }));
   });
 });
+
+describe('NestJsonLogger and personal data', () => {
+  it('masks the values an Error, or a message Nest logs with its stack, quotes', () => {
+    const { lines, logger } = capturedLog('info');
+    logger.error(new SyntaxError('Unexpected token \'A\', "Amara Okafor" is not valid JSON'), 'Projector');
+    logger.error(
+      'invalid input syntax for type uuid: "Amara Okafor"',
+      'error: invalid input syntax for type uuid: "Amara Okafor"\n    at here',
+      'RpcExceptionsHandler',
+    );
+    expect(JSON.stringify(lines)).not.toContain('Amara');
+    expect(lines[1]).toEqual(
+      expect.objectContaining({ msg: 'invalid input syntax for type uuid: "…"', stack: 'error: invalid input syntax for type uuid: "…"\n    at here' }),
+    );
+  });
+});

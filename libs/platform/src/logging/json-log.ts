@@ -1,5 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import pino, { type Logger as PinoLogger } from 'pino';
+import { maskValues } from '@cmx/errors';
+import { loggedError, maskStack } from './logged-error';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -52,20 +54,24 @@ export class NestJsonLogger implements LoggerService {
     this.write('fatal', message, optional);
   }
 
-  /** Nest passes the context (the Logger's name) last, and for an error the stack before it. */
+  /**
+   * Nest passes the context (the Logger's name) last, and for an error the stack before it: an error's message
+   * is then its own, so it is masked as an Error is (logged-error.ts).
+   */
   private write(level: Exclude<LogLevel, 'silent'>, message: unknown, optional: unknown[]): void {
     if (!this.jsonLog.isLevelEnabled(level)) return;
     const texts = optional.filter((value): value is string => typeof value === 'string');
     const context = texts.length > 0 ? texts[texts.length - 1] : undefined;
     const stack = level === 'error' && texts.length > 1 ? texts[0] : undefined;
-    const fields: Record<string, unknown> = { ...(context ? { context } : {}), ...(stack ? { stack } : {}) };
+    const fields: Record<string, unknown> = { ...(context ? { context } : {}), ...(stack ? { stack: maskStack(stack) } : {}) };
     if (message instanceof Error) {
-      this.jsonLog[level]({ ...fields, error: { name: message.name, message: message.message, stack: message.stack } }, message.message);
+      const error = loggedError(message);
+      this.jsonLog[level]({ ...fields, error }, error.message);
     } else if (typeof message === 'object' && message !== null) {
       const { msg, ...rest } = message as Record<string, unknown>;
       this.jsonLog[level]({ ...fields, ...rest }, typeof msg === 'string' ? msg : undefined);
     } else {
-      this.jsonLog[level](fields, String(message));
+      this.jsonLog[level](fields, stack ? maskValues(String(message)) : String(message));
     }
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { EVENT_STORE, EventStore } from '@cmx/event-store';
 import { MembershipChangedData, MEMBERSHIPS_STREAM, PARTY_DIRECTORY, PartyDirectory } from '@cmx/parties';
 import { EXCHANGE_CONFIG, ExchangeConfig } from '../config/exchange-config';
+import { errorMessage } from '../logging/logged-error';
 
 /**
  * Keeps this process's operation and task-force members current: the parties
@@ -24,7 +25,7 @@ export class MembershipFollower implements OnApplicationBootstrap, OnApplication
   async onApplicationBootstrap(): Promise<void> {
     await this.catchUp();
     this.timer = setInterval(() => {
-      this.catchUp().catch((error: unknown) => this.logger.warn(`reading membership changes failed: ${(error as Error).message}`));
+      this.catchUp().catch((error: unknown) => this.logger.warn(`reading membership changes failed: ${errorMessage(error)}`));
     }, this.config.membershipRefreshMs);
     this.timer.unref();
   }
