@@ -38,10 +38,15 @@ export async function startServer(entry: string, env: Record<string, string>): P
   );
   await new Promise<void>((resolve, reject) => {
     let output = '';
-    child.stdout?.on('data', (chunk) => {
+    const onData = (chunk: string) => {
       output += chunk;
-      if (output.includes('listening')) resolve();
-    });
+      if (!output.includes('listening')) return;
+      // From here its log (LOG_LEVEL=info: a line a request) is drained unread, as cheaply as the pipe allows.
+      child.stdout?.off('data', onData);
+      child.stdout?.resume();
+      resolve();
+    };
+    child.stdout?.setEncoding('utf8').on('data', onData);
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}: ${output}`)));
   });
   return child;
