@@ -14,34 +14,33 @@ export interface LoggedError {
 
 const FRAME = /^\s+at /;
 
+const framesOf = (stack: string): string[] => stack.split('\n').filter((line) => FRAME.test(line));
+
 /** A stack as Nest passes it to a logger: its message lines masked, its frames kept. */
 export function maskStack(stack: string): string {
   const lines = stack.split('\n');
   const firstFrame = lines.findIndex((line) => FRAME.test(line));
-  const messageLines = firstFrame === -1 ? lines : lines.slice(0, firstFrame);
-  const frames = firstFrame === -1 ? [] : lines.slice(firstFrame).filter((line) => FRAME.test(line));
-  return [maskValues(messageLines.join('\n')), ...frames].join('\n');
+  if (firstFrame === -1) return maskValues(stack);
+  return [maskValues(lines.slice(0, firstFrame).join('\n')), ...framesOf(stack)].join('\n');
 }
 
 export function loggedError(error: unknown): LoggedError {
   if (!(error instanceof Error)) return { name: typeof error, message: maskValues(String(error)) };
   const inner = error instanceof AggregateError && !error.message ? error.errors.map((each) => loggedError(each).message).join('; ') : error.message;
   const code = (error as { code?: unknown }).code;
-  const frames = (error.stack ?? '')
-    .split('\n')
-    .filter((line) => FRAME.test(line))
-    .join('\n');
+  const frames = framesOf(error.stack ?? '').join('\n');
   return { name: error.name, message: maskValues(inner), ...(typeof code === 'string' ? { code } : {}), ...(frames ? { frames } : {}) };
 }
 
+const firstLine = ({ name, message, code }: LoggedError): string => (code ? `${name} (${code}): ${message}` : `${name}: ${message}`);
+
 /** `Name: message`, masked, for a line of text. */
 export function errorMessage(error: unknown): string {
-  const { name, message, code } = loggedError(error);
-  return code ? `${name} (${code}): ${message}` : `${name}: ${message}`;
+  return firstLine(loggedError(error));
 }
 
 /** `Name: message` and the stack's frames, masked, for a line of text. */
 export function errorText(error: unknown): string {
-  const { frames } = loggedError(error);
-  return frames ? `${errorMessage(error)}\n${frames}` : errorMessage(error);
+  const logged = loggedError(error);
+  return logged.frames ? `${firstLine(logged)}\n${logged.frames}` : firstLine(logged);
 }
